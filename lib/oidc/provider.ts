@@ -48,6 +48,8 @@ export const interactionPath = (uid: string) => `${OIDC_PREFIX}/interaction/${ui
 
 export const SCOPES = ["openid", "offline_access", "profile", "email", "groups", "roles"] as const;
 const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+/** How apps authenticate: web apps with their secret (either way), device and single-page apps with none. */
+const CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"] as const;
 const REBUILD_AFTER_MS = 60 * 60 * 1000;
 
 export type ProviderStatus = { available: true; issuer: string } | { available: false; reason: "no_public_url" | "not_set_up" };
@@ -160,7 +162,15 @@ function configuration(jwks: object[]): Configuration {
     // Apps (Proxmox, oauth2-proxy, NetBird) read the person's claims from the ID token.
     conformIdTokenClaims: false,
     responseTypes: ["code"],
-    clientAuthMethods: ["client_secret_basic", "client_secret_post", "none"],
+    clientAuthMethods: [...CLIENT_AUTH_METHODS],
+    discovery: {
+      claim_types_supported: ["normal"],
+      // oidc-provider authenticates an app at revocation and introspection as at the token endpoint (a device or
+      // single-page app with none: oidc-agent revokes so) but doesn't say so, and left out these mean
+      // client_secret_basic alone (RFC 8414 §2): an app reading them would think it can't revoke its own tokens.
+      revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+      introspection_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    },
     enabledJWA: { idTokenSigningAlgValues: ["ES256", "RS256"] },
     // ID tokens: RS256 unless the app is registered for ES256 (lib/applications/schemas.ts DEFAULT_ID_TOKEN_ALG says
     // why); the client metadata (./clients.ts) carries the app's choice, this is only the fallback.
@@ -170,6 +180,11 @@ function configuration(jwks: object[]): Configuration {
     // lib/applications/schemas.ts pkceRequired; a device app, the other kind without a secret, has no code flow).
     pkce: { required: (_ctx, client) => client.clientAuthMethod === "none" },
     routes: PROVIDER_ROUTES,
+    // redirect_uri is required in every authorization request (OpenID Connect Core §3.1.2.1), also from an app that
+    // registered one: oidc-provider's default fills it in, and the certification suite's
+    // oidcc-ensure-redirect-uri-in-authorization-request expects the refusal. So the token request must name it too
+    // (RFC 6749 §4.1.3: it was in the authorization request).
+    allowOmittingSingleRegisteredRedirectUri: false,
     // Always Latchkey's interaction, even without a session cookie (when it only sends the browser on to /login): the
     // provider sets its interaction cookie for this URL's path, so going to /login directly would lose it.
     interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid), policy: policy() },

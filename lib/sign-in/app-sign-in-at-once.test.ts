@@ -12,7 +12,6 @@ import { APPLICATION_SIGN_IN } from "@/lib/applications/queries";
 import { createApplicationSchema } from "@/lib/applications/schemas";
 import { eventFiltersSchema } from "@/lib/audit/event-filters";
 import { listEvents } from "@/lib/audit/events";
-import { sessionSecret } from "@/lib/crypto/keys";
 import { revokeUserSessions } from "@/lib/users/access-control";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
@@ -21,10 +20,9 @@ import { currentProvider } from "@/lib/oidc/provider";
 import { flushDeferredWrites, newRequestScope, runInRequestScope, SignedOutMeanwhile } from "@/lib/oidc/request-scope";
 import { AT_ONCE } from "@/test/at-once";
 import { createUser, META, startSession } from "@/test/factories";
+import { browseWithin, signedInJar } from "@/test/provider-browser";
 import { startProviderServer } from "@/test/provider-server";
 import { decideAppSignIn } from "./app-sign-in";
-import { SESSION_COOKIE } from "./auth-cookies";
-import { encodeSessionToken } from "./session-token";
 
 const REDIRECT = "http://127.0.0.1:9/callback";
 let loopback: Awaited<ReturnType<typeof startProviderServer>>;
@@ -54,37 +52,10 @@ afterAll(() => loopback.close());
 const relyingParty = (clientId: string) => oidc.discovery(new URL(base), clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
 
 /** A browser holding a fresh Latchkey session of `person`: its cookie jar. */
-async function signedInBrowser(person: { id: string; accountId: string }): Promise<string[]> {
-  const { sessionId } = await startSession(person);
-  const token = await encodeSessionToken({ token: { sid: sessionId, sub: person.id }, secret: sessionSecret(), salt: SESSION_COOKIE, maxAge: 3600 });
-  return [`${SESSION_COOKIE}=${token}`];
-}
+const signedInBrowser = async (person: { id: string; accountId: string }) => (await signedInJar(person)).jar;
 
-function keepCookies(jar: string[], res: Response): void {
-  for (const set of res.headers.getSetCookie()) {
-    const pair = set.split(";", 1)[0];
-    const name = pair.slice(0, pair.indexOf("="));
-    jar.splice(0, jar.length, ...jar.filter((c) => !c.startsWith(`${name}=`)), pair);
-  }
-}
-
-/** Follows redirects within Latchkey with the jar; the last answer's status, body and where it sent the browser outside. */
-async function browse(url: URL, jar: string[], init: RequestInit = {}): Promise<{ status: number; body: string; left?: URL }> {
-  let next = url;
-  let request = init;
-  for (let hop = 0; hop < 8; hop += 1) {
-    const res = await fetch(next, { redirect: "manual", ...request, headers: { ...(request.headers as Record<string, string>), cookie: jar.join("; ") } });
-    keepCookies(jar, res);
-    const body = await res.text();
-    const location = res.headers.get("location");
-    if (!location) return { status: res.status, body };
-    const target = new URL(location, next);
-    if (target.origin !== base || target.pathname === "/login") return { status: res.status, body, left: target };
-    next = target;
-    request = {};
-  }
-  throw new Error("too many redirects");
-}
+/** Follows redirects within Latchkey with the jar (test/provider-browser.ts). */
+const browse = (url: URL, jar: string[], init: RequestInit = {}) => browseWithin(base, url, jar, init);
 
 const tokenRequest = (fields: Record<string, string>) =>
   fetch(`${base}/oidc/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields) }).then(async (res) => ({

@@ -35,6 +35,7 @@ import { webHeaders } from "@/lib/http/node-request";
 import { textProblem } from "@/lib/http/well-formed-text";
 import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
 import { providerSecurityHeaders } from "@/lib/http/security-headers";
+import { hintedSubject } from "@/lib/oidc/id-token-hint";
 
 const FORM_LIMIT = 4 * 1024;
 
@@ -102,6 +103,7 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
     clientId: String(details.params.client_id ?? ""),
     requestedScope: String(details.params.scope ?? ""),
     reauthentication: { params: details.params, startedAt: details.iat },
+    hintedSubject: hintedSubject(details.params),
     grantId: details.grantId,
     consent: choice === "allow" ? "allow" : choice === "deny" ? "deny" : undefined,
     meta: requestMeta(webHeaders(req)),

@@ -4,6 +4,8 @@
  *  - none (or it ended): the person signs in on /login with every method it
  *    offers (password, LDAP, external providers, proxy header, two-factor)
  *    and comes back here;
+ *  - the app named someone else with id_token_hint (lib/oidc/id-token-hint.ts):
+ *    the app is told login_required, nobody is signed in to it;
  *  - a person who may not use the app (blocked, service user, awaiting
  *    approval, outside the app's allowed groups): refused, the app is told
  *    access_denied;
@@ -39,6 +41,8 @@ export type AppSignInRequest = {
   requestedScope: string;
   /** The authorization request's prompt and max_age, and when it began (the interaction's iat, epoch seconds). */
   reauthentication: { params: ReauthenticationParams; startedAt: number };
+  /** The person the app named with id_token_hint (its sub), if it named one. */
+  hintedSubject?: string;
   /** The interaction's grant, if the provider already has one for this person and app. */
   grantId?: string;
   /**
@@ -110,6 +114,10 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
   const app = await findApplicationByClientId(clientId);
   if (!app) return deny("This app is no longer registered with Latchkey");
   if (!session || session.accountId !== app.accountId) return { kind: "sign_in" };
+  // The app asked for the person its ID token names: anyone else signed in here is not an answer to that request.
+  if (request.hintedSubject !== undefined && request.hintedSubject !== session.userId) {
+    return { kind: "finish", result: { error: "login_required", error_description: "id_token_hint and authenticated subject do not match" } };
+  }
   if (session.mustChangePassword) return { kind: "must_change_password" };
 
   // One query for the person and the app's groups, kept for the request: the authorization request resumed in

@@ -6,12 +6,9 @@
  * navigation, silently.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sessionSecret } from "@/lib/crypto/keys";
 import { resolveSession } from "@/lib/sessions/sessions";
-import { startSession } from "@/test/factories";
+import { keepCookies, signedInJar } from "@/test/provider-browser";
 import { startProviderServer } from "@/test/provider-server";
-import { SESSION_COOKIE } from "./auth-cookies";
-import { encodeSessionToken } from "./session-token";
 
 let provider: Awaited<ReturnType<typeof startProviderServer>>;
 let base: string;
@@ -26,19 +23,7 @@ beforeAll(async () => {
 afterAll(() => provider.close());
 
 /** A browser holding the owner's Latchkey session (signed in to the dashboard only), and the session's id. */
-async function signedInBrowser(): Promise<{ jar: string[]; sessionId: string }> {
-  const { sessionId } = await startSession(owner);
-  const token = await encodeSessionToken({ token: { sid: sessionId, sub: owner.id }, secret: sessionSecret(), salt: SESSION_COOKIE, maxAge: 3600 });
-  return { jar: [`${SESSION_COOKIE}=${token}`], sessionId };
-}
-
-function keepCookies(jar: string[], res: Response): void {
-  for (const set of res.headers.getSetCookie()) {
-    const pair = set.split(";", 1)[0];
-    const name = pair.slice(0, pair.indexOf("="));
-    jar.splice(0, jar.length, ...jar.filter((c) => !c.startsWith(`${name}=`)), pair);
-  }
-}
+const signedInBrowser = () => signedInJar(owner);
 
 /** The page's form: where it posts and its hidden fields (the provider's xsrf value, and logout=yes on its own form). */
 function formOf(html: string): { action: string; fields: URLSearchParams } {
