@@ -4,6 +4,7 @@
  * every column of every table searched for them afterwards. A value found is something a copy of the database
  * still ties to them. Sealed values it can't read (the OpenID provider's payloads) are opened and searched too.
  */
+import fs from "node:fs";
 import { sql } from "drizzle-orm";
 import { decryptField } from "@/lib/crypto/aead";
 import { db, dialect } from "@/lib/db/database";
@@ -81,6 +82,18 @@ export async function tracesOf(seeds: readonly Trace[], accountId: string): Prom
     }
   }
   return [...traces.values()];
+}
+
+/** The traces some row of some table still holds (as a value or inside one). */
+export async function tracesStillHeld(traces: readonly Trace[]): Promise<Trace[]> {
+  const texts = (await everyRow()).flatMap((row) => Object.values(row.values).filter((text): text is string => text !== null));
+  return traces.filter((trace) => texts.some((text) => text.includes(trace.value)));
+}
+
+/** The traces found anywhere in a file's bytes (a database file's free pages, say). */
+export function tracesInFile(file: string, traces: readonly Trace[]): Trace[] {
+  const bytes = fs.existsSync(file) ? fs.readFileSync(file).toString("latin1") : "";
+  return traces.filter((trace) => bytes.includes(trace.value));
 }
 
 /** Where each trace still is: "table.column: what", sorted, each once. */

@@ -1,7 +1,9 @@
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { createApplication, deleteApplication } from "@/lib/applications/applications";
+import { config } from "@/lib/config";
 import { createApplicationSchema } from "@/lib/applications/schemas";
 import { partiesMatching } from "@/lib/audit/events-query";
 import { pruneActivity } from "@/lib/audit/retention";
@@ -33,11 +35,12 @@ import { changeOwnUsername } from "@/lib/users/own-username";
 import { requestPasswordReset, passwordResetRequestsIdle } from "@/lib/users/password-reset";
 import { updateOwnName } from "@/lib/users/profile";
 import { createUserSchema } from "@/lib/users/schemas";
-import { createAccount, createUser, startSession, type TestUser } from "@/test/factories";
+import { createAccount, createUser, sqlite, startSession, type TestUser } from "@/test/factories";
 import { sendMailThrough } from "@/test/mail";
-import { orphanPostings, remainsOf, tracesOf, type Trace } from "@/test/remains-scan";
+import { orphanPostings, remainsOf, tracesInFile, tracesOf, tracesStillHeld, type Trace } from "@/test/remains-scan";
 import { startSmtpServer, type TestSmtp } from "@/test/smtp-server";
 import { softwarePasskey } from "@/test/software-authenticator";
+import { onSqlite } from "@/test/test-database";
 
 /*
  * Review 31: what a copy of the database still ties to someone once they are deleted (a person, a person rejected
@@ -337,6 +340,16 @@ describe("what remains after a deletion (review 31), at once", () => {
     expect(await partiesMatching(accountId, "Remains Renamed")).toContain(person.value);
     expect(await partiesMatching(accountId, "remains-person@example.com")).not.toContain(person.value);
     expect(await partiesMatching(accountId, "remainsrenamed")).not.toContain(person.value);
+  });
+
+  it.runIf(onSqlite)("what no table holds any more, the SQLite file doesn't either (free pages, the write-ahead log)", async () => {
+    sqlite().pragma("wal_checkpoint(TRUNCATE)");
+    const file = path.join(config().dataDir, "latchkey.db");
+    const traces = Object.values(subjects).flatMap((subject) => subject.traces);
+    const held = new Set((await tracesStillHeld(traces)).map((t) => t.value));
+    const gone = traces.filter((t) => !held.has(t.value));
+    expect(gone.length).toBeGreaterThan(50);
+    expect([...tracesInFile(file, gone), ...tracesInFile(`${file}-wal`, gone)].map((t) => t.what)).toEqual([]);
   });
 
   it("mail queued to a deleted person or a withdrawn invite is never sent", async () => {
