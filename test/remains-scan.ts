@@ -7,8 +7,9 @@
 import fs from "node:fs";
 import { sql } from "drizzle-orm";
 import { decryptField } from "@/lib/crypto/aead";
-import { db, dialect } from "@/lib/db/database";
+import { db } from "@/lib/db/database";
 import { rows } from "@/lib/db/raw";
+import { asText, tableNames } from "./at-rest-scan";
 
 /** A value that points at someone, and what it is ("their id", "their email's blind index"…). */
 export type Trace = { value: string; what: string };
@@ -38,21 +39,6 @@ const OTHERS = new Set([
   "group_mapping",
   "last_error",
 ]);
-
-const asText = (value: unknown): string | null => {
-  if (value === null || value === undefined) return null;
-  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return Buffer.from(value).toString("latin1");
-  if (typeof value === "object") return JSON.stringify(value);
-  return String(value);
-};
-
-async function tableNames(): Promise<string[]> {
-  const found =
-    dialect() === "sqlite"
-      ? await rows<{ name: string }>(db(), sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
-      : await rows<{ name: string }>(db(), sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`);
-  return found.map((r) => r.name).filter((name) => !name.startsWith("__drizzle"));
-}
 
 /** Every row of every table, each value as text. */
 async function everyRow(): Promise<Row[]> {
