@@ -8,6 +8,7 @@
  */
 import "server-only";
 import "@/lib/applications/reactions";
+import "@/lib/idp/reactions";
 import "@/lib/invites/reactions";
 import "@/lib/mail/reactions";
 import "@/lib/mfa/reactions";

@@ -38,14 +38,16 @@ function sightingsIn(where: string, text: string, markers: readonly string[]): S
   return out;
 }
 
-const asText = (value: unknown): string | null => {
+/** A column's value as text (binary as latin1, JSON as its text); null stays null. */
+export const asText = (value: unknown): string | null => {
   if (value === null || value === undefined) return null;
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) return Buffer.from(value).toString("latin1");
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 };
 
-async function tableNames(): Promise<string[]> {
+/** Every table of the schema (the migrations' bookkeeping too). */
+export async function tableNames(): Promise<string[]> {
   if (dialect() === "sqlite") {
     const found = await rows<{ name: string }>(db(), sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`);
     return found.map((r) => r.name);

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { encryptField } from "@/lib/crypto/aead";
 import { entityIdsMatching, planSearchBackfill, runSearchBackfill } from "@/lib/data/search-backfill";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -7,6 +7,8 @@ import { db } from "@/lib/db/database";
 import { activityEvents } from "@/lib/db/schema";
 import { newAccount } from "@/test/search-fixtures";
 import { indexEventParties, PARTIES_SCOPE } from "./party-search";
+import { recordEvent } from "./record";
+import { pruneActivity } from "./retention";
 
 type Party = { id: string; label: string };
 
@@ -77,5 +79,28 @@ describe("activity parties in the search index", () => {
     await runSearchBackfill({ batchSize: 4 });
     expect(await find(accountId, "quinn")).toEqual(quinns); // after: the index alone
     expect(await find(accountId, "party 1")).toEqual(parties.filter((p) => p.label.startsWith("Party 1")).map((p) => p.id).sort());
+  });
+
+  it("forgets a party with its last event (retention), and indexes it again when it comes back", async () => {
+    const accountId = await newAccount();
+    const gone = { type: "user" as const, id: crypto.randomUUID(), label: "Gwen Gone" };
+    const stays = { type: "user" as const, id: crypto.randomUUID(), label: "Sam Stays" };
+    const record = (actor: typeof gone) => writeSystem((tx) => recordEvent(tx, { accountId, action: "user.updated", actor, meta: { ip: null, userAgent: null } }));
+    await record(gone);
+    await record(stays);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      // Two days on, with a day's retention: both events go; Sam acts again first.
+      vi.setSystemTime(Date.now() + 2 * 86_400_000);
+      await record(stays);
+      await pruneActivity(new Date(), 1);
+      expect(await find(accountId, "gwen")).toEqual([]);
+      expect(await find(accountId, "sam")).toEqual([stays.id]);
+      // Gwen comes back under the same label: this process indexed it before, and must again.
+      await record(gone);
+      expect(await find(accountId, "gwen")).toEqual([gone.id]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -19,8 +19,9 @@ import "server-only";
 import { and, count, desc, eq, lt, lte, min, sql } from "drizzle-orm";
 import { config } from "@/lib/config";
 import { writeSystem } from "@/lib/data/unit-of-work";
-import { execute } from "@/lib/db/raw";
+import { execute, rows } from "@/lib/db/raw";
 import { activityAnchors, activityEvents } from "@/lib/db/schema";
+import { forgetPartiesWithoutEvents } from "./party-search";
 import { recordEvent } from "./record";
 import type { RecordedAnchor } from "./chain";
 import { accountsWithEvents } from "./verify";
@@ -67,7 +68,14 @@ async function pruneBatch(accountId: string, cutoff: Date, days: number, batchSi
       .insert(activityAnchors)
       .values({ accountId, ...anchor })
       .onConflictDoUpdate({ target: activityAnchors.accountId, set: anchor });
+    const parties = await rows<{ id: string }>(
+      tx,
+      sql`SELECT actor_id AS id FROM activity_events WHERE account_id = ${accountId} AND seq <= ${upto} AND actor_id IS NOT NULL
+          UNION SELECT target_id AS id FROM activity_events WHERE account_id = ${accountId} AND seq <= ${upto} AND target_id IS NOT NULL`,
+    );
     const pruned = await execute(tx, sql`DELETE FROM activity_events WHERE account_id = ${accountId} AND seq <= ${upto}`);
+    // The log's search forgets whom no event names any more (a deleted person's names leave with their last event).
+    await forgetPartiesWithoutEvents(tx, accountId, parties.map((p) => p.id));
     const recorded: RecordedAnchor = { first_seq: anchor.firstSeq, prev_hash: anchor.prevHash, pruned_count: anchor.prunedCount };
     await recordEvent(tx, {
       accountId,

@@ -36,6 +36,12 @@ export interface OutboxTopics {}
 
 export type OutboxTopic = keyof OutboxTopics;
 
+/**
+ * Whom a message is for: the person (by user id) or the invite. The row goes with them (the foreign keys
+ * cascade), sent or not: nothing is sent to someone deleted, or for an invite that was withdrawn (review 31).
+ */
+export type MessageFor = { userId?: string | null; inviteId?: string | null };
+
 export type OutboxMessage<K extends OutboxTopic = OutboxTopic> = {
   id: string;
   accountId: string;
@@ -101,7 +107,7 @@ export function handlesOutbox(): boolean {
  */
 export async function enqueue<K extends OutboxTopic>(
   tx: Tx,
-  message: { accountId: string; topic: K; payload: OutboxTopics[K] },
+  message: { accountId: string; topic: K; payload: OutboxTopics[K] } & MessageFor,
 ): Promise<string> {
   if (!state().handlers.has(message.topic)) {
     throw new Error(`No outbox handler is registered for "${message.topic}": is lib/reactions.ts loaded?`);
@@ -115,6 +121,8 @@ export async function enqueue<K extends OutboxTopic>(
     payload: message.payload,
     availableAt: now,
     createdAt: now,
+    userId: message.userId ?? null,
+    inviteId: message.inviteId ?? null,
   });
   // Synchronous on purpose: the writer's caller must not wait for the delivery.
   afterCommit(tx, () => nudgeOutbox());

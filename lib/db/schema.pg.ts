@@ -403,8 +403,10 @@ export const outbox = pgTable(
     lastError: text("last_error"),
     createdAt: epochMs("created_at").notNull(),
     deliveredAt: epochMs("delivered_at"),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    inviteId: text("invite_id").references(() => invites.id, { onDelete: "cascade" }),
   },
-  (t) => [index("outbox_due").on(t.status, t.availableAt)],
+  (t) => [index("outbox_due").on(t.status, t.availableAt), index("outbox_user_idx").on(t.userId), index("outbox_invite_idx").on(t.inviteId)],
 );
 
 export const leases = pgTable("leases", {

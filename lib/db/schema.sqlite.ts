@@ -497,8 +497,14 @@ export const outbox = sqliteTable(
     lastError: text("last_error"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     deliveredAt: integer("delivered_at", { mode: "timestamp_ms" }),
+    /**
+     * The person (or the invite) a message is for: it goes with them (review 31), sent or not, so nothing is
+     * sent to someone deleted or rejected, or for an invite that was withdrawn. Null: for nobody kept (a test email).
+     */
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    inviteId: text("invite_id").references(() => invites.id, { onDelete: "cascade" }),
   },
-  (t) => [index("outbox_due").on(t.status, t.availableAt)],
+  (t) => [index("outbox_due").on(t.status, t.availableAt), index("outbox_user_idx").on(t.userId), index("outbox_invite_idx").on(t.inviteId)],
 );
 
 /** Named leases: which process may run a background job now, until when (lib/data/lease.ts). */

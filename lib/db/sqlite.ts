@@ -41,7 +41,14 @@ function connect(file: string, options: { queryOnly: boolean }): Database.Databa
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("synchronous = NORMAL");
   if (options.queryOnly) sqlite.pragma("query_only = ON");
-  else sqlite.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
+  else {
+    sqlite.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
+    // A deleted row's bytes are overwritten with zeros, not left in the file's free space for a copy of it to hold
+    // (review 31: a deleted person's sealed email, digests and tokens stayed there). ON, not FAST: FAST leaves the
+    // pages a delete frees whole (a mail's overflow pages, an emptied leaf) as they were. The extra writes are
+    // those freed pages only; a delete within a page dirties that page anyway.
+    sqlite.pragma("secure_delete = ON");
+  }
   return sqlite;
 }
 

@@ -54,6 +54,7 @@ async function queueInviteMail(tx: Tx, me: Actor, invite: InviteRecord, token: s
     accountId: me.accountId,
     to: invite.email,
     kind: "invite",
+    for: { inviteId: invite.id },
     // In the inviter's language (the invitee has made no choice yet); the instance's for a system actor.
     mail: inviteMail(await mailLocaleOf(tx, me.accountId, me.kind === "system" ? null : me.userId), { publicUrl: status.publicUrl!, brand: status.brand, name: invite.name || null, inviter, link: `${status.publicUrl}/invite?token=${encodeURIComponent(token)}`, expiresAt: invite.expiresAt }),
   });

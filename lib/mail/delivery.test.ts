@@ -37,7 +37,7 @@ async function configure(overrides: Record<string, unknown> = {}) {
 }
 
 async function send(to: string, subject = "Hello") {
-  return writeSystem((tx) => queueMail(tx, { accountId, to, kind: "security_notice", mail: { ...testMail("en", { publicUrl: null }), subject } }));
+  return writeSystem((tx) => queueMail(tx, { accountId, to, kind: "security_notice", for: null, mail: { ...testMail("en", { publicUrl: null }), subject } }));
 }
 
 beforeAll(async () => {
@@ -168,7 +168,7 @@ describe("mail on the outbox", { timeout: 60_000 }, () => {
     await configure();
     await expect(
       writeSystem(async (tx) => {
-        await queueMail(tx, { accountId, to: "rollback@example.com", kind: "security_notice", mail: { ...testMail("en", { publicUrl: null }), subject: "Rolled back" } });
+        await queueMail(tx, { accountId, to: "rollback@example.com", kind: "security_notice", for: null, mail: { ...testMail("en", { publicUrl: null }), subject: "Rolled back" } });
         throw new Error("refused");
       }),
     ).rejects.toThrow("refused");

@@ -65,9 +65,17 @@ function sealedMail(message: { to: string; kind: MailKind; mail: ComposedMail })
   };
 }
 
-/** Queues a message in the unit of work tx belongs to; it is sent after the commit. Returns the outbox message id. */
-export async function queueMail(tx: Tx, message: { accountId: string; to: string; kind: MailKind; mail: ComposedMail }): Promise<string> {
-  return enqueue(tx, { accountId: message.accountId, topic: MAIL_TOPIC, payload: sealedMail(message) });
+/**
+ * Queues a message in the unit of work tx belongs to; it is sent after the commit. Returns the outbox message id.
+ * `for`: the person it is for or about (their user id), or the invite: the message goes with them, so a deleted
+ * person or a withdrawn invite is sent nothing more, and no copy of the address stays behind (review 31). Null
+ * only for a message to nobody the database keeps.
+ */
+export async function queueMail(
+  tx: Tx,
+  message: { accountId: string; to: string; kind: MailKind; mail: ComposedMail; for: { userId: string } | { inviteId: string } | null },
+): Promise<string> {
+  return enqueue(tx, { accountId: message.accountId, topic: MAIL_TOPIC, payload: sealedMail(message), ...message.for });
 }
 
 /**

@@ -34,7 +34,7 @@ export async function queueSecurityNotice(tx: Tx, accountId: string, userId: str
   if (!person.email) return false;
   // The person's hourly budget (lib/security/limits.ts): past it, what caused the notice stands, unmailed.
   if (!(await countWithinLimit(tx, securityNoticeLimit(), userId)).within) return false;
-  await queueMail(tx, { accountId, to: person.email, kind: "security_notice", mail: securityNoticeMail(parseLocale(row.locale ?? undefined) ?? (await mailLocaleOf(tx, accountId, null)), { publicUrl: status.publicUrl, brand: status.brand, name: person.name, kind, detail }) });
+  await queueMail(tx, { accountId, to: person.email, kind: "security_notice", for: { userId }, mail: securityNoticeMail(parseLocale(row.locale ?? undefined) ?? (await mailLocaleOf(tx, accountId, null)), { publicUrl: status.publicUrl, brand: status.brand, name: person.name, kind, detail }) });
   return true;
 }
 

@@ -173,7 +173,7 @@ describe("Send test email", { timeout: 60_000 }, () => {
     expect(result.response).not.toMatch(/SSH|OpenSSH/);
     expect(result.response).toBe(`The server at 127.0.0.1:${bannerPort} didn't answer as a mail server`);
 
-    const id = await writeSystem((tx) => queueMail(tx, { accountId, to: "ada@example.com", kind: "security_notice", mail: testMail("en", { publicUrl: null }) }));
+    const id = await writeSystem((tx) => queueMail(tx, { accountId, to: "ada@example.com", kind: "security_notice", for: null, mail: testMail("en", { publicUrl: null }) }));
     await deliverOutbox();
     await outboxIdle();
     const delivery = (await listDeliveries(await startSession(owner))).find((d) => d.id === id);

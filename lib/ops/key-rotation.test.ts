@@ -92,6 +92,7 @@ async function seed(a: App) {
       to: "person1@example.com",
       kind: "password_reset" as never,
       mail: { subject: "Hello", text: "text body", html: "<p>html</p>" } as never,
+      for: null,
     });
     await tx.insert(schema.signInLockouts).values({ accountId, emailIndex: keys.emailIndex, failures: 3, windowStartedAt: new Date(), lockedUntil: null });
   });

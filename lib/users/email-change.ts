@@ -106,6 +106,7 @@ export async function requestEmailConfirmation(actor: Actor, meta: RequestMeta, 
       accountId: me.accountId,
       to: user.email,
       kind: "email_change",
+      for: { userId: me.userId },
       mail: emailAddressConfirmMail(locale, { publicUrl: status.publicUrl!, brand: status.brand, name: user.name || null, link, minutes: EMAIL_CHANGE_HOURS * 60 }),
     });
     const self = { type: "user" as const, id: me.userId, label: userLabel(user) };
@@ -136,14 +137,14 @@ export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: 
     const brand = { publicUrl: status.publicUrl!, brand: status.brand };
     if (free) {
       const link = await newConfirmationLink(tx, me, email, status.publicUrl!, now);
-      await queueMail(tx, { accountId: me.accountId, to: email, kind: "email_change", mail: emailChangeConfirmMail(locale, { ...brand, name: user.name || null, link, minutes: EMAIL_CHANGE_HOURS * 60 }) });
+      await queueMail(tx, { accountId: me.accountId, to: email, kind: "email_change", for: { userId: me.userId }, mail: emailChangeConfirmMail(locale, { ...brand, name: user.name || null, link, minutes: EMAIL_CHANGE_HOURS * 60 }) });
     } else {
       await tx.delete(emailChanges).where(eq(emailChanges.userId, me.userId));
-      await queueMail(tx, { accountId: me.accountId, to: email, kind: "email_change", mail: emailInUseMail(locale, brand) });
+      await queueMail(tx, { accountId: me.accountId, to: email, kind: "email_change", for: { userId: me.userId }, mail: emailInUseMail(locale, brand) });
     }
     // The current address hears of it either way (its owner would notice a notice that only some requests send).
     if (user.email) {
-      await queueMail(tx, { accountId: me.accountId, to: user.email, kind: "email_change_notice", mail: emailChangeNoticeMail(locale, { ...brand, name: user.name || null }) });
+      await queueMail(tx, { accountId: me.accountId, to: user.email, kind: "email_change_notice", for: { userId: me.userId }, mail: emailChangeNoticeMail(locale, { ...brand, name: user.name || null }) });
     }
     await recordEvent(tx, {
       accountId: me.accountId,

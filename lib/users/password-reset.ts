@@ -78,6 +78,7 @@ async function issueResetLink(tx: Tx, row: UserRow, email: string, publicUrl: st
     accountId: row.accountId,
     to: email,
     kind: "password_reset",
+    for: { userId: row.id },
     mail: passwordResetMail(await mailLocaleOf(tx, row.accountId, row.id), { publicUrl, brand, name: person.name || null, link: resetLink(publicUrl, plain), minutes: RESET_LINK_MINUTES }),
   });
 }
@@ -147,7 +148,7 @@ async function issueForEmail(email: string, meta: RequestMeta, now: Date): Promi
     else {
       const via = row.idpId === "header" ? "header" : "provider";
       const locale = await mailLocaleOf(tx, accountId, row.id);
-      await queueMail(tx, { accountId, to: email, kind: "password_reset", mail: passwordElsewhereMail(locale, { publicUrl: status.publicUrl, brand: status.brand, name: openIdentity(row).name || null, via }) });
+      await queueMail(tx, { accountId, to: email, kind: "password_reset", for: { userId: row.id }, mail: passwordElsewhereMail(locale, { publicUrl: status.publicUrl, brand: status.brand, name: openIdentity(row).name || null, via }) });
     }
     await recordEvent(tx, {
       accountId,
