@@ -242,6 +242,7 @@ const calls: Record<string, Call | Call[]> = {
   "app/(dashboard)/settings/actions.ts#deleteProviderAction": { args: async () => [absent(), initial], pastCheck: true },
   "app/(dashboard)/settings/actions.ts#setLocalSignInAction": { args: async () => [true, initial] },
   "app/(dashboard)/settings/actions.ts#setUsernameChangeAction": { args: async () => [initial, form({ users_may_change_username: "on" })] },
+  "app/(dashboard)/settings/actions.ts#releaseRetiredUsernameAction": { args: async () => [absent(), initial], pastCheck: true },
   "app/(dashboard)/settings/actions.ts#saveLdapAction": { args: async () => [initial, form(LDAP)], pastCheck: true },
   "app/(dashboard)/settings/actions.ts#testLdapAction": { args: async () => [initial, form(LDAP)], pastCheck: true },
   "app/(dashboard)/settings/actions.ts#saveTrustedHeaderAction": { args: async () => [initial, form({})], pastCheck: true },
