@@ -73,7 +73,7 @@ async function loadInviteRow(tx: Tx, accountId: string, inviteId: string): Promi
 
 const loadInvite = async (tx: Tx, accountId: string, inviteId: string) => openInvite(await loadInviteRow(tx, accountId, inviteId));
 
-export async function retireInviteToken(tx: Tx, accountId: string, tokenDigest: string, reason: "replaced" | "revoked" | "used", now: Date): Promise<void> {
+export async function retireInviteToken(tx: Tx, accountId: string, tokenDigest: string, reason: "replaced" | "revoked" | "used" | "expired", now: Date): Promise<void> {
   await tx.insert(retiredInviteTokens).values({ tokenDigest, accountId, reason, retiredAt: now }).onConflictDoNothing();
 }
 
