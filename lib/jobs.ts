@@ -31,6 +31,7 @@ import { rotateSigningKeys } from "@/lib/oidc/signing-keys";
 import { pruneRateLimits } from "@/lib/security/rate-limit";
 import { pruneEndedSessions } from "@/lib/sessions/sessions";
 import { pruneRetiredUsernames } from "@/lib/users/retired-usernames";
+import { pruneExpiredInvites } from "@/lib/invites/expired";
 import { cleanStoredNames } from "@/lib/users/name-cleanup";
 import { cleanStoredRecordNames } from "@/lib/ops/record-name-cleanup";
 import { cleanStoredLogos } from "@/lib/appearance/logo-cleanup";
@@ -56,6 +57,8 @@ type MaintenanceCounts = {
   rateLimitRowsPruned: number;
   sessionsPruned: number;
   outboxRowsPruned: number;
+  expiredInvitesRemoved: number;
+  retiredInviteLinksPruned: number;
 };
 
 type MaintenanceStep = {
@@ -80,6 +83,8 @@ const maintenanceSteps = (now: Date): MaintenanceStep[] => [
   { name: "finished outbox messages", run: async () => ({ outboxRowsPruned: await pruneFinishedOutbox(now) }) },
   // Usernames held back after a deletion or rename whose holding period is over (the lookups already ignore them).
   { name: "retired usernames", run: () => pruneRetiredUsernames(now) },
+  // Invites 30 days past their link's expiry (a person who never joined isn't kept for good), and old retired links.
+  { name: "expired invites", run: () => pruneExpiredInvites(now) },
   // The OpenID provider: expired codes, tokens and sessions go; signing keys rotate on their schedule.
   { name: "expired OpenID records", run: () => deleteExpiredModels(now) },
   { name: "signing key rotation", run: () => rotateSigningKeys(now) },
@@ -92,7 +97,15 @@ const maintenanceSteps = (now: Date): MaintenanceStep[] => [
 
 /** One maintenance pass; exported for tests and for `now`-driven runs. `failed` names the steps that threw. */
 export async function runMaintenance(now = new Date()): Promise<MaintenanceCounts & { failed: string[]; skipped: string[] }> {
-  const counts: MaintenanceCounts = { eventsPruned: 0, throttleRowsPruned: 0, rateLimitRowsPruned: 0, sessionsPruned: 0, outboxRowsPruned: 0 };
+  const counts: MaintenanceCounts = {
+    eventsPruned: 0,
+    throttleRowsPruned: 0,
+    rateLimitRowsPruned: 0,
+    sessionsPruned: 0,
+    outboxRowsPruned: 0,
+    expiredInvitesRemoved: 0,
+    retiredInviteLinksPruned: 0,
+  };
   const failed: string[] = [];
   const skipped: string[] = [];
   for (const step of maintenanceSteps(now)) {

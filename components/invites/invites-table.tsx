@@ -3,7 +3,7 @@ import { deleteInviteAction, resendInviteAction } from "@/app/(dashboard)/team/u
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import type { InviteRecord } from "@/lib/invites/records";
-import { inviteLabel, isExpired } from "@/lib/invites/records";
+import { expiredInviteRemovedAt, inviteLabel, isExpired } from "@/lib/invites/records";
 import { SelectPageCheckbox, SelectUserCheckbox } from "@/components/users/bulk-selection";
 import { InvitesBulk } from "./invites-bulk";
 import { RegenerateInviteDialog } from "./regenerate-invite-dialog";
@@ -63,7 +63,11 @@ export function InvitesTable({
       className: "px-4 py-3",
       cell: (invite) =>
         isExpired(invite) ? (
-          <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 ring-1 ring-red-200">{team("expired")}</span>
+          <>
+            <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 ring-1 ring-red-200">{team("expired")}</span>
+            {/* The maintenance pass removes it 30 days after it expired (lib/invites/expired.ts). */}
+            <p className="mt-1 whitespace-nowrap text-xs text-slate-500">{ti("removedOn", { date: expiredInviteRemovedAt(invite.expiresAt) })}</p>
+          </>
         ) : (
           <span className="rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-700 ring-1 ring-green-200">{team("valid")}</span>
         ),

@@ -333,6 +333,19 @@ export async function requeueFailed(tx: Tx, message: { accountId: string; topic:
   return true;
 }
 
+/**
+ * Drops an invite's messages not sent yet (queued, or given up and waiting for an operator's Retry), in the
+ * caller's unit of work: its link was just renewed, so they carry a link that no longer works. Sent ones stay
+ * in the deliveries list as they were. Returns how many went.
+ */
+export async function dropUnsentForInvite(tx: Tx, accountId: string, inviteId: string): Promise<number> {
+  const dropped = await tx
+    .delete(outbox)
+    .where(and(eq(outbox.accountId, accountId), eq(outbox.inviteId, inviteId), inArray(outbox.status, ["pending", "failed"])))
+    .returning({ id: outbox.id });
+  return dropped.length;
+}
+
 /** An account's newest messages of one topic (an operator's view of recent deliveries). */
 export async function recentOutboxMessages(accountId: string, topic: OutboxTopic, limit: number) {
   return db()

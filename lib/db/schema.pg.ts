@@ -151,7 +151,7 @@ export const invites = pgTable(
 export const retiredInviteTokens = pgTable("retired_invite_tokens", {
   tokenDigest: text("token_digest").primaryKey(),
   accountId: text("account_id").notNull(),
-  reason: text("reason", { enum: ["replaced", "revoked", "used"] }).notNull(),
+  reason: text("reason", { enum: ["replaced", "revoked", "used", "expired"] }).notNull(),
   retiredAt: epochMs("retired_at").notNull(),
 });
 

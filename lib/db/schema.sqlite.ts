@@ -163,7 +163,7 @@ export const invites = sqliteTable(
 export const retiredInviteTokens = sqliteTable("retired_invite_tokens", {
   tokenDigest: text("token_digest").primaryKey(),
   accountId: text("account_id").notNull(),
-  reason: text("reason", { enum: ["replaced", "revoked", "used"] }).notNull(),
+  reason: text("reason", { enum: ["replaced", "revoked", "used", "expired"] }).notNull(),
   retiredAt: integer("retired_at", { mode: "timestamp_ms" }).notNull(),
 });
 

@@ -48,7 +48,9 @@ describe("invite mails to one address", { timeout: 60_000 }, () => {
     // outboxIdle waits for the delivery pass every commit nudged, and the test SMTP server keeps a message before it
     // acknowledges it: every mail sent is in smtp.messages then (a fixed 500 ms wait on top only hid a late one).
     await outboxIdle();
-    expect(mailsTo(address)).toBe(budget);
+    // A resend drops the previous mail if it wasn't sent yet (its link is dead): the last link arrives, at most the budget.
+    expect(mailsTo(address)).toBeGreaterThanOrEqual(1);
+    expect(mailsTo(address)).toBeLessThanOrEqual(budget);
   });
 
   it("create and withdraw in a loop: counted per address, not per invite", async () => {

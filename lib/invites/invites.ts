@@ -13,6 +13,7 @@ import { assertCan } from "@/lib/auth/policy";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
+import { dropUnsentForInvite } from "@/lib/data/outbox";
 import { write } from "@/lib/data/unit-of-work";
 import { db, type Db, type Tx } from "@/lib/db/database";
 import { invites, retiredInviteTokens, type InviteRow, type Role } from "@/lib/db/schema";
@@ -72,7 +73,7 @@ async function loadInviteRow(tx: Tx, accountId: string, inviteId: string): Promi
 
 const loadInvite = async (tx: Tx, accountId: string, inviteId: string) => openInvite(await loadInviteRow(tx, accountId, inviteId));
 
-export async function retireInviteToken(tx: Tx, accountId: string, tokenDigest: string, reason: "replaced" | "revoked" | "used", now: Date): Promise<void> {
+export async function retireInviteToken(tx: Tx, accountId: string, tokenDigest: string, reason: "replaced" | "revoked" | "used" | "expired", now: Date): Promise<void> {
   await tx.insert(retiredInviteTokens).values({ tokenDigest, accountId, reason, retiredAt: now }).onConflictDoNothing();
 }
 
@@ -208,6 +209,8 @@ export async function regenerateInvite(
     const inviter = options.sendEmail ? row.createdBy : me.userId;
     if (inviter !== row.createdBy) await assertRoomForInvite(tx, actor.accountId, inviter);
     await retireInviteToken(tx, actor.accountId, row.tokenDigest, "replaced", now);
+    // A mail with the old link not sent yet would arrive with a dead link (after the new one, if resent).
+    await dropUnsentForInvite(tx, actor.accountId, inviteId);
     await tx
       .update(invites)
       .set({ tokenDigest: digest, expiresAt: new Date(now.getTime() + expiresInSeconds * 1000), createdBy: inviter })

@@ -54,3 +54,12 @@ export function openInvite(row: InviteRow): InviteRecord {
 export function isExpired(invite: { expiresAt: Date }, now = new Date()): boolean {
   return invite.expiresAt.getTime() <= now.getTime();
 }
+
+/** How long an expired invite stays listed, to renew, before the maintenance pass removes it (./expired.ts). */
+export const EXPIRED_INVITE_KEEP_DAYS = 30;
+export const EXPIRED_INVITE_KEEP_MS = EXPIRED_INVITE_KEEP_DAYS * 86_400_000;
+
+/** When an invite that expired at `expiresAt` is removed. */
+export function expiredInviteRemovedAt(expiresAt: Date): Date {
+  return new Date(expiresAt.getTime() + EXPIRED_INVITE_KEEP_MS);
+}
