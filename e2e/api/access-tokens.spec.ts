@@ -387,6 +387,7 @@ test("a user-role service user's token is refused (403) on every write route, an
     "DELETE /api/settings/appearance/logo": [{ path: "/api/settings/appearance/logo" }],
     "POST /api/settings/email/test": [{ path: "/api/settings/email/test", json: { to: "sneaky@example.com" } }],
     "POST /api/settings/email/deliveries/[id]/retry": [{ path: `/api/settings/email/deliveries/${crypto.randomUUID()}/retry` }],
+    "DELETE /api/settings/retired-usernames/[id]": [{ path: `/api/settings/retired-usernames/${crypto.randomUUID()}` }],
     "POST /api/users/bulk": [{ path: "/api/users/bulk", json: { action: "block", user_ids: [other.id] } }],
     "POST /api/users/current/email": [{ path: "/api/users/current/email", json: { email: "sneaky@example.com" } }],
     "POST /api/users/current/email/confirmation": [{ path: "/api/users/current/email/confirmation" }],
