@@ -17,10 +17,16 @@ import { onPostgres, onSqlite } from "@/test/test-database";
 import type { Dialect } from "./engine";
 import { shippedMigrations } from "./schema-version";
 
+/**
+ * The slow statement, and how the test knows it is running (not a fixed wait, which a fast machine could outrun):
+ * on SQLite a function the child registers says so on its output, then holds the statement for SLOW_MS; on
+ * PostgreSQL the server lists the statement as active (pg_stat_activity).
+ */
 const SLOW: Record<Dialect, string> = {
-  sqlite: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000000) SELECT count(*) FROM c",
+  sqlite: "SELECT review18_slow()",
   postgres: "SELECT pg_sleep(4)",
 };
+const SLOW_RUNNING = "slow statement running";
 
 /** This version's migrations and one more: a table, a slow statement, another table. */
 function migrationsWithSlowOne(dialect: Dialect): string {
@@ -39,29 +45,55 @@ function migrationsWithSlowOne(dialect: Dialect): string {
   return folder;
 }
 
-/** Runs drizzle's migrator in a child process, as a start does; resolves when it says it began, with a way to kill it and its end. */
-function migrateInChild(dialect: Dialect, target: string, folder: string) {
+/**
+ * Runs drizzle's migrator in a child process, as a start does, with a way to kill it and its end; `began` resolves
+ * when it says it began, `slowRunning` (SQLite) when the slow statement runs. slowMs: how long SQLite's slow
+ * statement holds (the killed run: long; the run after: none).
+ */
+function migrateInChild(dialect: Dialect, target: string, folder: string, slowMs = 0) {
   const code =
     dialect === "sqlite"
       ? `import Database from "better-sqlite3"; import { drizzle } from "drizzle-orm/better-sqlite3"; import { migrate } from "drizzle-orm/better-sqlite3/migrator";
          const sqlite = new Database(process.env.TARGET); sqlite.pragma("journal_mode = WAL");
+         sqlite.function("review18_slow", () => { console.log("${SLOW_RUNNING}"); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.env.SLOW_MS)); return 1; });
          console.log("migrating"); migrate(drizzle(sqlite), { migrationsFolder: process.env.FOLDER }); console.log("done");`
       : `import pg from "pg"; import { drizzle } from "drizzle-orm/node-postgres"; import { migrate } from "drizzle-orm/node-postgres/migrator";
          const client = new pg.Client({ connectionString: process.env.TARGET }); await client.connect();
          console.log("migrating"); await migrate(drizzle(client), { migrationsFolder: process.env.FOLDER }); console.log("done"); await client.end();`;
-  const child = spawn(process.execPath, ["--input-type=module", "-e", code], { cwd: process.cwd(), env: { ...process.env, TARGET: target, FOLDER: folder } });
+  const child = spawn(process.execPath, ["--input-type=module", "-e", code], { cwd: process.cwd(), env: { ...process.env, TARGET: target, FOLDER: folder, SLOW_MS: String(slowMs) } });
   let output = "";
-  const began = new Promise<void>((resolve) =>
-    child.stdout.on("data", (d) => {
-      output += d;
-      if (output.includes("migrating")) resolve();
-    }),
-  );
+  const said = (words: string) =>
+    new Promise<void>((resolve) =>
+      child.stdout.on("data", () => {
+        if (output.includes(words)) resolve();
+      }),
+    );
+  child.stdout.on("data", (d) => (output += d));
+  const began = said("migrating");
+  const slowRunning = said(SLOW_RUNNING);
   child.stderr.on("data", (d) => (output += d));
   const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) =>
     child.on("exit", (exitCode, signal) => resolve({ code: exitCode, signal, output })),
   );
-  return { began, ended, kill: () => child.kill("SIGKILL") };
+  return { began, slowRunning, ended, kill: () => child.kill("SIGKILL") };
+}
+
+/** Resolves once a statement containing `words` runs on the database `target` names (PostgreSQL). */
+async function untilStatementActive(target: string, words: string): Promise<void> {
+  const client = new pg.Client({ connectionString: target });
+  await client.connect();
+  try {
+    for (;;) {
+      const { rows } = await client.query(
+        "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid() AND strpos(query, $1) > 0",
+        [words],
+      );
+      if (rows.length > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 type Look = { migrations: number; tables: string[] };
@@ -96,10 +128,10 @@ async function look(dialect: Dialect, target: string): Promise<Look> {
 
 async function killedThenAgain(dialect: Dialect, target: string): Promise<void> {
   const folder = migrationsWithSlowOne(dialect);
-  const first = migrateInChild(dialect, target, folder);
+  const first = migrateInChild(dialect, target, folder, 60_000);
   await first.began;
-  // Well into the slow statement (the migrations before it take a fraction of this).
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  // In the slow statement: every migration before it ran in the same transaction.
+  await (dialect === "sqlite" ? first.slowRunning : untilStatementActive(target, "pg_sleep"));
   first.kill();
   const killed = await first.ended;
   expect(killed.signal, killed.output).toBe("SIGKILL");
