@@ -15,6 +15,11 @@ export function firstValues(params: Record<string, string | string[] | undefined
   return out;
 }
 
+/** A list page's number from its URL parameter: 1 for none, a non-number or less than 1 (a hand-edited URL). */
+export function pageNumber(value: string | undefined): number {
+  return Math.max(1, Number.parseInt(value ?? "1", 10) || 1);
+}
+
 /** Runs a service read; its NotFound becomes the 404 page. */
 export async function loadOr404<T>(load: () => Promise<T>): Promise<T> {
   try {

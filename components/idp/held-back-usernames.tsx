@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { releaseRetiredUsernameAction } from "@/app/(dashboard)/settings/actions";
+import { pageNumber } from "@/app/page-params";
 import { buttonClasses } from "@/components/ui/button";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
@@ -26,7 +27,7 @@ export async function HeldBackUsernames({ actor, query }: { actor: Actor; query:
   const t = await getTranslations("providersPage");
   const tc = await getTranslations("columns");
   const format = await getFormatter();
-  const page = Math.max(1, Number.parseInt(query.held_page ?? "1", 10) || 1);
+  const page = pageNumber(query.held_page);
   // A hand-edited search longer than a username could be finds nothing rather than an error page.
   const parsed = listParamsSchema.safeParse({ search: query.held, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
   const params = parsed.success ? parsed.data : { search: undefined, limit: PAGE_SIZE, offset: 0 };

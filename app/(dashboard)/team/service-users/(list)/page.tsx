@@ -1,4 +1,4 @@
-import { firstValues, type SearchParams } from "@/app/page-params";
+import { firstValues, pageNumber, type SearchParams } from "@/app/page-params";
 import { CreateServiceUserDialog } from "@/components/service-users/create-service-user-dialog";
 import { ServiceUsersTable } from "@/components/service-users/service-users-table";
 import { EmptyState, PageHeader } from "@/components/shell/page-header";
@@ -40,7 +40,7 @@ export default async function ServiceUsersPage({ searchParams }: { searchParams:
     );
   }
   const query = firstValues(await searchParams);
-  const page = Math.max(1, Number.parseInt(query.page ?? "1", 10) || 1);
+  const page = pageNumber(query.page);
   const parsed = userFiltersSchema.safeParse({
     search: query.search,
     role: query.role,

@@ -1,4 +1,4 @@
-import { firstValues, type SearchParams } from "@/app/page-params";
+import { firstValues, pageNumber, type SearchParams } from "@/app/page-params";
 import Link from "next/link";
 import { InvitesTable } from "@/components/invites/invites-table";
 import { buttonClasses } from "@/components/ui/button";
@@ -34,7 +34,6 @@ export const generateMetadata = titled("users");
 
 const PAGE_SIZE = 25;
 
-const pageNumber = (query: Record<string, string | undefined>) => Math.max(1, Number.parseInt(query.page ?? "1", 10) || 1);
 
 /** The list's filters from the URL; a role in the URL that isn't one of the account's (custom ones too) shows everyone. */
 function askedFilters(query: Record<string, string | undefined>, roleChoices: Awaited<ReturnType<typeof roleFilterChoices>>) {
@@ -49,7 +48,7 @@ function askedFilters(query: Record<string, string | undefined>, roleChoices: Aw
     sort: query.sort,
     order: query.order,
     limit: PAGE_SIZE,
-    offset: (pageNumber(query) - 1) * PAGE_SIZE,
+    offset: (pageNumber(query.page) - 1) * PAGE_SIZE,
   });
   // A hand-edited URL with an unknown filter value shows everything rather than an error page.
   return parsed.success ? parsed.data : userFiltersSchema.parse({ service_user: "false", limit: PAGE_SIZE });
@@ -76,7 +75,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     canSeeInvites ? countValidInvites(actor.accountId) : 0,
     mayAdd ? mailIsOn(actor.accountId) : false,
   ]);
-  const page = pageNumber(query);
+  const page = pageNumber(query.page);
   const { items, total } = list;
   const groups = [...groupNames].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
   const filtered = Boolean(filters.search || filters.role || filters.status || filters.group || filters.mfa);
