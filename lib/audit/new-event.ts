@@ -8,6 +8,9 @@ export type EventParty = {
   label?: string | null;
 };
 
+/** The hourly maintenance pass, as the activity log names it (lib/jobs.ts). */
+export const MAINTENANCE_PARTY: EventParty = { type: "system", id: null, label: "Maintenance" };
+
 export type NewEvent = {
   accountId: string;
   action: string;

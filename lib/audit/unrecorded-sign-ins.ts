@@ -8,16 +8,15 @@
 import "server-only";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { claimClosedCappedHours, unrecordedEvent } from "./failed-sign-in-cap";
-import type { EventParty } from "./new-event";
+import { MAINTENANCE_PARTY } from "./new-event";
 import { recordEvent } from "./record";
 
-const MAINTENANCE: EventParty = { type: "system", id: null, label: "Maintenance" };
 
 /** Records "user.login.failed.unrecorded" for each capped hour over by `now` that no failure claimed; returns how many. */
 export async function recordUnrecordedFailedSignIns(now: Date): Promise<number> {
   return writeSystem(async (tx) => {
     const claimed = await claimClosedCappedHours(tx, now);
-    for (const { accountId, unrecorded } of claimed) await recordEvent(tx, unrecordedEvent(accountId, unrecorded, MAINTENANCE, now));
+    for (const { accountId, unrecorded } of claimed) await recordEvent(tx, unrecordedEvent(accountId, unrecorded, MAINTENANCE_PARTY, now));
     return claimed.length;
   });
 }

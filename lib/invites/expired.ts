@@ -7,12 +7,12 @@
  * (INVITE_EXPIRY.maxSeconds), so after that one reads as any unknown link.
  */
 import "server-only";
-import { and, asc, eq, lt } from "drizzle-orm";
-import type { EventParty } from "@/lib/audit/new-event";
+import { asc, lt } from "drizzle-orm";
+import { MAINTENANCE_PARTY } from "@/lib/audit/new-event";
 import { recordEvent } from "@/lib/audit/record";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { invites, retiredInviteTokens } from "@/lib/db/schema";
-import { retireInviteToken } from "./invites";
+import { withdrawInviteRow } from "./invites";
 import { EXPIRED_INVITE_KEEP_MS, inviteLabel, openInvite } from "./records";
 import { INVITE_EXPIRY } from "./schemas";
 
@@ -20,7 +20,6 @@ import { INVITE_EXPIRY } from "./schemas";
 const RETIRED_TOKEN_KEEP_MS = INVITE_EXPIRY.maxSeconds * 1000;
 /** Invites one pass removes (the next pass takes the rest). */
 const BATCH = 500;
-const MAINTENANCE: EventParty = { type: "system", id: null, label: "Maintenance" };
 
 /** Removes invites expired more than EXPIRED_INVITE_KEEP_DAYS ago, and retired links older than a year; the counts. */
 export async function pruneExpiredInvites(now: Date = new Date()): Promise<{ expiredInvitesRemoved: number; retiredInviteLinksPruned: number }> {
@@ -32,12 +31,11 @@ export async function pruneExpiredInvites(now: Date = new Date()): Promise<{ exp
       .orderBy(asc(invites.expiresAt))
       .limit(BATCH);
     for (const row of rows) {
-      await retireInviteToken(tx, row.accountId, row.tokenDigest, "expired", now);
-      await tx.delete(invites).where(and(eq(invites.accountId, row.accountId), eq(invites.id, row.id)));
+      await withdrawInviteRow(tx, row.accountId, row, now, "expired");
       await recordEvent(tx, {
         accountId: row.accountId,
         action: "invite.deleted",
-        actor: MAINTENANCE,
+        actor: MAINTENANCE_PARTY,
         target: { type: "invite", id: row.id, label: inviteLabel(openInvite(row)) },
         details: { reason: "expired", expired_at: row.expiresAt.toISOString() },
         meta: { ip: null, userAgent: null },

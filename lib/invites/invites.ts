@@ -73,7 +73,10 @@ async function loadInviteRow(tx: Tx, accountId: string, inviteId: string): Promi
 
 const loadInvite = async (tx: Tx, accountId: string, inviteId: string) => openInvite(await loadInviteRow(tx, accountId, inviteId));
 
-export async function retireInviteToken(tx: Tx, accountId: string, tokenDigest: string, reason: "replaced" | "revoked" | "used" | "expired", now: Date): Promise<void> {
+/** Why a link stopped working, as the invite page says it (./acceptance.ts). */
+type RetiredReason = (typeof retiredInviteTokens.$inferInsert)["reason"];
+
+export async function retireInviteToken(tx: Tx, accountId: string, tokenDigest: string, reason: RetiredReason, now: Date): Promise<void> {
   await tx.insert(retiredInviteTokens).values({ tokenDigest, accountId, reason, retiredAt: now }).onConflictDoNothing();
 }
 
@@ -245,8 +248,7 @@ export async function deleteInvite(actor: Actor, inviteId: string, meta: Request
     const row = await loadInviteRow(tx, actor.accountId, inviteId);
     const current = openInvite(row);
     assertCan(me, "invites:delete", "You don't have permission to withdraw invites");
-    await retireInviteToken(tx, actor.accountId, row.tokenDigest, "revoked", now);
-    await tx.delete(invites).where(and(eq(invites.accountId, actor.accountId), eq(invites.id, inviteId)));
+    await withdrawInviteRow(tx, actor.accountId, row, now);
     await recordEvent(tx, {
       accountId: actor.accountId,
       action: "invite.deleted",
@@ -258,8 +260,9 @@ export async function deleteInvite(actor: Actor, inviteId: string, meta: Request
   });
 }
 
-async function withdrawInviteRow(tx: Tx, accountId: string, row: { id: string; tokenDigest: string }, now: Date): Promise<void> {
-  await retireInviteToken(tx, accountId, row.tokenDigest, "revoked", now);
+/** Removes an invite, its link remembered as withdrawn (or `reason`: expired) so the invite page can say so. */
+export async function withdrawInviteRow(tx: Tx, accountId: string, row: { id: string; tokenDigest: string }, now: Date, reason: RetiredReason = "revoked"): Promise<void> {
+  await retireInviteToken(tx, accountId, row.tokenDigest, reason, now);
   await tx.delete(invites).where(and(eq(invites.accountId, accountId), eq(invites.id, row.id)));
 }
 
