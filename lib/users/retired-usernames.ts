@@ -45,6 +45,9 @@ export function retiredHeldSince(now: Date = new Date()): number {
   return now.getTime() - HOLD_MS;
 }
 
+/** The rows still held back now (the list's and the release's condition; the lookups' is ./blind-index-lookup.ts). */
+const stillHeld = () => gte(retiredUsernames.retiredAt, new Date(retiredHeldSince()));
+
 /**
  * Holds `username` back for the person who had it (userId), from now, in the transaction that takes it from
  * them. A row for the same name (under any readable key) is replaced: the newest former holder is the one who
@@ -102,7 +105,7 @@ const RELEASE_REFUSED = "Only the owner can release a held-back username";
  */
 export async function listRetiredUsernames(actor: Actor, params: ListParams): Promise<{ items: RetiredUsername[]; total: number }> {
   if (!mayListHeldBack(actor)) throw new Forbidden("Only admins, auditors and the owner can see held-back usernames");
-  const conditions: SQL[] = [eq(retiredUsernames.accountId, actor.accountId), gte(retiredUsernames.retiredAt, new Date(retiredHeldSince()))];
+  const conditions: SQL[] = [eq(retiredUsernames.accountId, actor.accountId), stillHeld()];
   if (params.search) conditions.push(inArray(retiredUsernames.usernameIndex, usernameBlindIndexes(params.search)));
   const where = and(...conditions);
   const page = db().select().from(retiredUsernames).where(where).orderBy(desc(retiredUsernames.retiredAt), retiredUsernames.id).offset(params.offset);
@@ -136,7 +139,7 @@ export async function releaseRetiredUsername(actor: Actor, id: string, meta: Req
     assertCan(me, "settings:sign_in", RELEASE_REFUSED);
     const [row] = await tx
       .delete(retiredUsernames)
-      .where(and(eq(retiredUsernames.id, id), eq(retiredUsernames.accountId, me.accountId), gte(retiredUsernames.retiredAt, new Date(retiredHeldSince()))))
+      .where(and(eq(retiredUsernames.id, id), eq(retiredUsernames.accountId, me.accountId), stillHeld()))
       .returning();
     if (!row) throw new NotFound("Held-back username");
     const username = decryptField(row.usernameCiphertext, sealedContext(row.id));
