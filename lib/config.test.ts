@@ -100,6 +100,20 @@ describe("readConfig", () => {
     },
   );
 
+  it.each(["https://team.example.com/id", "https://team.example.com/id/", "http://localhost:3000/latchkey"])(
+    "refuses a PUBLIC_URL with a path (%s): Latchkey answers at the root of its host, and the issuer's discovery would be looked for under the path",
+    (value) => {
+      expect(problems({ PUBLIC_URL: value })).toEqual([expect.stringMatching(/^PUBLIC_URL=.* is not valid: it must be an http:\/\/ or https:\/\/ address with no path/)]);
+    },
+  );
+
+  it("takes a PUBLIC_URL at the root, with or without a trailing slash or a port", () => {
+    for (const value of ["https://team.example.com", "https://team.example.com/", "http://127.0.0.1:3000/"]) {
+      expect(problems({ PUBLIC_URL: value }), value).toEqual([]);
+    }
+    expect(readConfig({ PUBLIC_URL: "https://team.example.com/" }).publicUrl).toBe("https://team.example.com");
+  });
+
   it("reports each bad variable once", () => {
     expect(problems({ SIGNIN_DELAY_SECONDS: "-1.5", SETUP_ATTEMPTS_PER_15_MIN: "lots" })).toHaveLength(2);
   });

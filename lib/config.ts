@@ -51,9 +51,12 @@ const MIN_DIFFERENT_SECRET_CHARACTERS = 8;
 
 /**
  * A public address: http(s), a host (no user name or password before it: "https://team.example.com@evil.example"
- * reads as the first host but links to the second), an optional path, no query or fragment. Also Settings → Email's.
+ * reads as the first host but links to the second), an optional port, no path, query or fragment. Also Settings →
+ * Email's. No path because Latchkey is served at the root of its host: its pages, its API and the OpenID provider's
+ * endpoints all answer there, and an issuer with a path would be published where apps don't look for its discovery
+ * document (OpenID Connect Discovery §4 puts it under the path). A trailing slash is allowed and dropped.
  */
-export const PUBLIC_ADDRESS = /^https?:\/\/[^\s/?#@\\]+(\/[^\s?#]*)?$/;
+export const PUBLIC_ADDRESS = /^https?:\/\/[^\s/?#@\\]+\/?$/;
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("development"),
@@ -183,7 +186,7 @@ const envSchema = z.object({
   PUBLIC_URL: z
     .string()
     .optional()
-    .refine((v) => !v || PUBLIC_ADDRESS.test(v), "must be an http:// or https:// address (e.g. https://team.example.com)"),
+    .refine((v) => !v || PUBLIC_ADDRESS.test(v), "must be an http:// or https:// address with no path (e.g. https://team.example.com): Latchkey is served at the root of its host"),
 });
 
 export type Config = {

@@ -303,7 +303,7 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Must be an email address": { key: "mustBeEmail" },
   "Must be an email address, like latchkey@example.com": { key: "mustBeEmailLike" },
   "Must be an http:// or https:// address": { key: "mustBeHttpAddress" },
-  "Must be an http:// or https:// address, like https://team.example.com": { key: "mustBeHttpAddressLike" },
+  "Must be an http:// or https:// address without a path, like https://team.example.com": { key: "mustBeHttpAddressLike" },
   "At most 120 characters": { key: "atMostCharacters", params: { max: 120 } },
   "At most 320 characters": { key: "atMostCharacters", params: { max: 320 } },
   "At most 1024 characters": { key: "atMostCharacters", params: { max: 1024 } },

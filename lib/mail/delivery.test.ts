@@ -70,7 +70,16 @@ describe("mail settings", { timeout: 60_000 }, () => {
       expect(parsed.success).toBe(false);
       expect(parsed.error?.issues[0]).toMatchObject({ path: ["public_url"], message: expect.stringMatching(/^Must be an http:\/\/ or https:\/\/ address/) });
     }
-    expect(mailSettingsInputSchema.parse({ public_url: "https://team.example.com/latchkey/" }).public_url).toBe("https://team.example.com/latchkey");
+    expect(mailSettingsInputSchema.parse({ public_url: "https://team.example.com/" }).public_url).toBe("https://team.example.com");
+  });
+
+  it("refuses a public address with a path: Latchkey answers at the root of its host, so links and the issuer under a path lead nowhere", () => {
+    for (const public_url of ["https://team.example.com/latchkey", "https://team.example.com/latchkey/", "https://team.example.com:8443/id"]) {
+      const parsed = mailSettingsInputSchema.safeParse({ public_url });
+      expect(parsed.success, public_url).toBe(false);
+      expect(parsed.error?.issues[0]).toMatchObject({ path: ["public_url"], message: "Must be an http:// or https:// address without a path, like https://team.example.com" });
+    }
+    expect(mailSettingsInputSchema.parse({ public_url: "https://team.example.com:8443" }).public_url).toBe("https://team.example.com:8443");
   });
 
   it("seals the SMTP password at rest and never returns it; an empty password keeps it", async () => {
