@@ -8,7 +8,7 @@
 import { expect, test } from "@playwright/test";
 import { signIn, startSignIn, submitSignIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
-import { tokenClient } from "./support/users-api";
+import { personWithRole, tokenClient } from "./support/users-api";
 
 const instance = useInstance();
 let ownerToken: string;
@@ -156,6 +156,39 @@ test("a pasted username longer than 64 characters stays as typed on Profile and 
   await expect(own).toHaveAttribute("aria-invalid", "true");
   await expect(own).toHaveAccessibleDescription(/^Username must be at most 64 characters/);
   await expect(own).toHaveValue(pasted);
+});
+
+test("a member who changed their username three times is told on Profile why a fourth new one is refused, what they typed kept, on a phone", async ({ browser }) => {
+  const api = tokenClient(instance, ownerToken);
+  expect((await api.put("/api/settings/sign-in", { users_may_change_username: true })).status).toBe(200);
+  try {
+    const member = await personWithRole(api, "user", { email: "rena.mer@example.com", name: "Rena Mer" });
+    for (const next of ["rena.one", "rena.two", "rena.three"]) expect((await member.client.put("/api/users/current", { username: next })).status).toBe(200);
+
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await signIn(page, instance.baseURL, "rena.three", member.password);
+    await page.goto(instance.url("/profile"));
+    await untilDashboardHydrated(page);
+    const own = page.getByRole("textbox", { name: "Username" });
+    await expect(own).toHaveValue("rena.three");
+    await own.fill("rena.four");
+    await page.getByRole("button", { name: "Save username" }).click();
+    await expect(own).toHaveAttribute("aria-invalid", "true");
+    await expect(own).toHaveAccessibleDescription(/Your 3 earlier usernames are still held back for you \(each for 30 days after you left it\): take one of them back, or ask an admin to change yours/);
+    await expect(own).toHaveValue("rena.four");
+    await own.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: test.info().outputPath("profile-username-hold-limit.png") });
+    // Taking an earlier one back is allowed, and the form then shows what the server holds.
+    await own.fill("Rena.One");
+    await page.getByRole("button", { name: "Save username" }).click();
+    await expect(own).not.toHaveAttribute("aria-invalid", "true");
+    await page.reload();
+    await expect(page.getByRole("textbox", { name: "Username" })).toHaveValue("Rena.One");
+    await context.close();
+  } finally {
+    expect((await api.put("/api/settings/sign-in", { users_may_change_username: false })).status).toBe(200);
+  }
 });
 
 test("Settings → Identity providers lists a deleted person's held-back username; the owner releases it, on a phone too", async ({ browser }) => {

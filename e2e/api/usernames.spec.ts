@@ -190,6 +190,11 @@ test("people change their own username with PUT /api/users/current once the owne
   const taken = await member.client.put("/api/users/current", { username: "OWNER" });
   expect(conflictOn(taken, "username")).toEqual(["This username is taken"]);
   await signInOrFail(instance, "self.named", member.password);
+  // Each change holds the old name back for the person; with three held, a new one is refused (an earlier one isn't).
+  for (const next of ["self.named2", "self.named3"]) expect((await member.client.put("/api/users/current", { username: next })).status).toBe(200);
+  const squatting = await member.client.put("/api/users/current", { username: "self.named4" });
+  expect(conflictOn(squatting, "username")[0]).toMatch(/^Your 3 earlier usernames are still held back for you/);
+  expect((await member.client.put<WithUsername>("/api/users/current", { username: "self.named" })).body.username).toBe("self.named");
 
   const events = await owner.get<Array<{ activity_code: string; target_id: string; meta: Record<string, unknown> }>>(`/api/events?target=${member.user.id}`);
   expect(events.status, events.text).toBe(200);

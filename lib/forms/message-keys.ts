@@ -24,7 +24,7 @@
 import { INSTANCE_NAME_MAX } from "@/lib/appearance/limits";
 import { GROUP_NAME_MAX } from "@/lib/groups/schemas";
 import { sayMessage, type DomainError, type MessageKeys, type MessageRef, type ServerMessageKey } from "@/lib/errors";
-import { USERNAME_CHARACTERS, USERNAME_EDGES, USERNAME_MAX, USERNAME_MIXED_SCRIPTS } from "@/lib/users/username-rule";
+import { OWN_USERNAME_HOLD_LIMIT_REACHED, OWN_USERNAMES_HELD_MAX, USERNAME_CHARACTERS, USERNAME_EDGES, USERNAME_HELD_BACK, USERNAME_HOLD_DAYS, USERNAME_MAX, USERNAME_MIXED_SCRIPTS } from "@/lib/users/username-rule";
 import { TOKEN_EXPIRY_DAYS } from "@/lib/tokens/limits";
 import { ACCESS_TEXTS } from "@/lib/applications/access";
 import { ALLOWED_GROUPS_MAX, REDIRECT_URIS_MAX, SECRET_ROTATED_MEANWHILE } from "@/lib/applications/schemas";
@@ -119,9 +119,8 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "A pending invite for this email already exists": { key: "emailTakenByInvite" },
   "This username is taken": { key: "usernameTaken" },
   "This username is kept for a pending invite": { key: "usernameKeptForInvite" },
-  "This username was someone else's until lately and is held back for 30 days; the owner can release it under Settings → Identity providers → Usernames": {
-    key: "usernameHeldBack",
-  },
+  [USERNAME_HELD_BACK]: { key: "usernameHeldBack", params: { days: USERNAME_HOLD_DAYS } },
+  [OWN_USERNAME_HOLD_LIMIT_REACHED]: { key: "ownUsernameHoldLimit", params: { count: OWN_USERNAMES_HELD_MAX, days: USERNAME_HOLD_DAYS } },
   "A group with this name already exists": { key: "groupNameTaken" },
   "A group name can't mix alphabets, e.g. Latin and Cyrillic letters": { key: "groupNameMixedAlphabets" },
   "A group name can't contain a comma": { key: "groupNameComma" },

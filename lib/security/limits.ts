@@ -82,6 +82,15 @@ export function emailConfirmationLimit(): RateLimit {
 }
 
 /**
+ * Changing one's own username (lib/users/own-username.ts), per person: each try tells whether a name is taken, so
+ * a member without users:read can't list the account's usernames by trying them. Ten is far more than choosing one
+ * takes.
+ */
+export function ownUsernameChangeLimit(): RateLimit {
+  return { name: "own-username", points: 10, durationSeconds: FIFTEEN_MINUTES, message: "Too many attempts", ...waitFor("attempts", "tooManyAttempts") };
+}
+
+/**
  * Asking to change one's email (lib/users/email-change.ts), per person: each mails the new address, one
  * the person names, and the current one. A person with a password proves it under its own guessing limit;
  * this bounds everyone, also the accounts without one, whose requests nothing else limited.

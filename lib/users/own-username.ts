@@ -11,15 +11,17 @@ import { assertMayWrite, can } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
 import { db, type Db, type Tx } from "@/lib/db/database";
 import { signInSettings, users } from "@/lib/db/schema";
-import { Forbidden } from "@/lib/errors";
+import { Conflict, Forbidden } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
+import { ownUsernameChangeLimit } from "@/lib/security/limits";
+import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { z } from "zod";
 import { loadUser } from "./lifecycle";
 import { sealUsername, userLabel, type UserRecord } from "./records";
-import { retireUsername } from "./retired-usernames";
+import { countHeldFor, retireUsername } from "./retired-usernames";
 import { indexUser } from "./search-source";
 import { assertSettableUsername, assertUsernameAvailable } from "./username";
-import { usernameShapeSchema } from "./username-rule";
+import { OWN_USERNAME_HOLD_LIMIT_REACHED, OWN_USERNAMES_HELD_MAX, usernameShapeSchema } from "./username-rule";
 
 /** One's own username sent back unchanged is fine whatever rules came since; a new one meets them all (below). */
 export const ownUsernameSchema = z.object({ username: usernameShapeSchema });
@@ -47,11 +49,18 @@ export async function canChangeOwnUsername(actor: Actor): Promise<boolean> {
 export async function changeOwnUsername(actor: Actor, rawInput: unknown, meta: RequestMeta): Promise<UserRecord> {
   assertMayWrite(actor);
   const { username } = parseOrThrow(ownUsernameSchema, rawInput);
+  // Each try of a new name says whether it is free: bounded per person (one's own name sent back costs nothing).
+  if ((await loadUser(db(), actor.accountId, actor.userId)).username !== username) {
+    await consumeRateLimit(ownUsernameChangeLimit(), `${actor.accountId}:${actor.userId}`);
+  }
   return write(actor, async (tx, me) => {
     if (!(await mayChangeOwnUsername(tx, me))) throw new Forbidden(OWN_USERNAME_NOT_ALLOWED);
     const before = await loadUser(tx, me.accountId, me.userId);
     if (before.username === username) return before;
     assertSettableUsername(username);
+    if (!can(me, "users:update") && (await countHeldFor(tx, me.accountId, me.userId, username)) >= OWN_USERNAMES_HELD_MAX) {
+      throw new Conflict(OWN_USERNAME_HOLD_LIMIT_REACHED, { username: [OWN_USERNAME_HOLD_LIMIT_REACHED] });
+    }
     await assertUsernameAvailable(tx, me.accountId, username, me.userId);
     await tx.update(users).set(sealUsername(me.userId, username)).where(and(eq(users.accountId, me.accountId), eq(users.id, me.userId)));
     await retireUsername(tx, me.accountId, me.userId, before.username);

@@ -16,7 +16,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, count, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, lt, notInArray, type SQL } from "drizzle-orm";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertCan, can } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
@@ -28,13 +28,9 @@ import { retiredUsernames } from "@/lib/db/schema";
 import { Forbidden, NotFound } from "@/lib/errors";
 import type { ListParams } from "@/lib/http/list-params";
 import { usersSeenBy } from "./queries";
+import { USERNAME_HOLD_DAYS } from "./username-rule";
 
-/**
- * 30 days: longer than an app's usual session or token lifetime and a typical off-boarding (someone removes the
- * person from the apps keyed on their username), short enough that a name freed by a mistake or a departure is
- * usable again within a month. The former holder is never kept out, so undoing a rename needs no wait.
- */
-export const USERNAME_HOLD_DAYS = 30;
+export { USERNAME_HOLD_DAYS };
 const HOLD_MS = USERNAME_HOLD_DAYS * 24 * 60 * 60 * 1000;
 
 /** What the sealed copy is bound to: its row. */
@@ -68,6 +64,25 @@ export async function retireUsername(tx: Tx, accountId: string, formerUserId: st
     formerUserId,
     retiredAt: now,
   });
+}
+
+/**
+ * How many usernames are held back now for this person (names they had), leaving out `except` (a name they
+ * would take back: it stops being held).
+ */
+export async function countHeldFor(tx: Tx, accountId: string, formerUserId: string, except: string): Promise<number> {
+  const [{ held }] = await tx
+    .select({ held: count() })
+    .from(retiredUsernames)
+    .where(
+      and(
+        eq(retiredUsernames.accountId, accountId),
+        eq(retiredUsernames.formerUserId, formerUserId),
+        stillHeld(),
+        notInArray(retiredUsernames.usernameIndex, usernameBlindIndexes(except)),
+      ),
+    );
+  return held;
 }
 
 /** Drops the rows whose holding period is over (the lookups already ignore them); how many went. */

@@ -13,6 +13,28 @@ import { textError } from "@/lib/http/text-input";
 import { keepsToOneScript } from "./username-scripts";
 
 export const USERNAME_MAX = 64;
+
+/**
+ * How long a username that stopped being someone's is held back (./retired-usernames.ts). 30 days: longer than an
+ * app's usual session or token lifetime and a typical off-boarding (someone removes the person from the apps keyed
+ * on their username), short enough that a name freed by a mistake or a departure is usable again within a month.
+ * The former holder is never kept out, so undoing a rename needs no wait.
+ */
+export const USERNAME_HOLD_DAYS = 30;
+
+/**
+ * The taken answer to someone who may see the held-back list anyway (mayListHeldBack): an admin adding or renaming
+ * a person learns why a name nobody has is refused, and what to do. Everyone else gets USERNAME_TAKEN.
+ */
+export const USERNAME_HELD_BACK = `This username was someone else's until lately and is held back for ${USERNAME_HOLD_DAYS} days; the owner can release it under Settings → Identity providers → Usernames`;
+
+/**
+ * How many of their former usernames a person's own changes (Profile) may hold back at once. Each change holds the
+ * old name for USERNAME_HOLD_DAYS, so without a bound a member could keep any number of names from everyone by
+ * renaming themselves through them. Three covers a typo fixed and a change of mind; an admin's rename is not bound.
+ */
+export const OWN_USERNAMES_HELD_MAX = 3;
+export const OWN_USERNAME_HOLD_LIMIT_REACHED = `Your ${OWN_USERNAMES_HELD_MAX} earlier usernames are still held back for you (each for ${USERNAME_HOLD_DAYS} days after you left it): take one of them back, or ask an admin to change yours`;
 const USERNAME_PATTERN = /^[\p{L}\p{Nd}._-]+$/u;
 /** Punctuation first, last, or twice in a row. */
 const LOOSE_PUNCTUATION = /^[._-]|[._-]$|[._-]{2}/;

@@ -21,16 +21,10 @@ import { assertEmailHeldByNone } from "./email-availability";
 
 export { usernameSchema, USERNAME_MAX, isValidUsername, sanitiseUsername, usernameBaseFor } from "./username-rule";
 
-import { USERNAME_MAX, usernameSchema } from "./username-rule";
+import { USERNAME_HELD_BACK, USERNAME_MAX, usernameSchema } from "./username-rule";
 
-export { USERNAME_TAKEN };
+export { USERNAME_HELD_BACK, USERNAME_TAKEN };
 
-/**
- * The taken answer to someone who may see the held-back list anyway (mayListHeldBack): an admin adding or renaming
- * a person learns why a name nobody has is refused, and what to do. Everyone else gets USERNAME_TAKEN.
- */
-export const USERNAME_HELD_BACK =
-  "This username was someone else's until lately and is held back for 30 days; the owner can release it under Settings → Identity providers → Usernames";
 
 /** How assertUsernameAvailable may answer: an invite's own name passes; a held-back name is explained to who may list them. */
 export type UsernameCheck = { inviteId?: string; explainHeldBack?: boolean };
