@@ -8,6 +8,7 @@
  * so later passes read one row; a restored backup from before brings no note, and the pass runs there again.
  */
 import "server-only";
+import { NO_REQUEST } from "@/lib/auth/actor";
 import { and, eq, isNotNull } from "drizzle-orm";
 import { recordEvent } from "@/lib/audit/record";
 import { bumpCacheVersion } from "@/lib/data/cache-version";
@@ -59,7 +60,7 @@ export async function cleanStoredLogos({ now = new Date() }: { now?: Date } = {}
         action: "settings.appearance.changed",
         actor: ACTOR,
         details: { changed: ["logo"], logo_type: kept?.type ?? null, logo_size: kept?.bytes.byteLength ?? null },
-        meta: { ip: null, userAgent: null },
+        meta: NO_REQUEST,
         at: now,
       });
       return true;

@@ -24,6 +24,7 @@
  * successful sign-ins and every other event are always recorded.
  */
 import "server-only";
+import { NO_REQUEST } from "@/lib/auth/actor";
 import { and, eq, gt, like, lte, type SQL } from "drizzle-orm";
 import type { Tx } from "@/lib/db/database";
 import { rateLimits } from "@/lib/db/schema";
@@ -108,7 +109,7 @@ export function unrecordedEvent(accountId: string, unrecorded: NonNullable<Unrec
     action: FAILED_SIGN_INS_UNRECORDED,
     actor: by,
     details: { unrecorded: unrecorded.count, until: unrecorded.until.toISOString() },
-    meta: { ip: null, userAgent: null },
+    meta: NO_REQUEST,
     at,
   };
 }

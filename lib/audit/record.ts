@@ -18,7 +18,7 @@ import { activityEvents } from "@/lib/db/schema";
 import { anchorQuery, eventHash, headFrom, type ChainedFields, type ChainHead } from "./chain";
 import { FAILED_SIGN_IN, FAILED_SIGN_INS_CAPPED, failedSignInOnRecord, alwaysRecorded, unrecordedEvent } from "./failed-sign-in-cap";
 import { indexEventParties } from "./party-search";
-import type { Actor } from "@/lib/auth/actor";
+import { type Actor, NO_REQUEST } from "@/lib/auth/actor";
 import { actorPartyWithHead } from "./actor-party";
 import type { EventParty, NewEvent, SealedEvent } from "./new-event";
 
@@ -158,7 +158,7 @@ export async function recordEvent(tx: Tx, event: NewEvent): Promise<void> {
         action: FAILED_SIGN_INS_CAPPED,
         actor: SIGN_IN,
         details: { failures_per_hour: onRecord.perHour, recorded_again_from: onRecord.resumesAt.toISOString() },
-        meta: { ip: null, userAgent: null },
+        meta: NO_REQUEST,
         at: event.at,
       });
     }

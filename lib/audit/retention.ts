@@ -16,6 +16,7 @@
  * can't tell from a forged one.
  */
 import "server-only";
+import { NO_REQUEST } from "@/lib/auth/actor";
 import { and, count, desc, eq, lt, lte, min, sql } from "drizzle-orm";
 import { config } from "@/lib/config";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -82,7 +83,7 @@ async function pruneBatch(accountId: string, cutoff: Date, days: number, batchSi
       action: "activity.pruned",
       actor: { type: "system", id: null, label: "Retention" },
       details: { pruned, older_than: cutoff.toISOString(), retention_days: days, anchor: recorded },
-      meta: { ip: null, userAgent: null },
+      meta: NO_REQUEST,
       at: now,
     });
     return pruned;

@@ -50,3 +50,6 @@ export type RequestMeta = {
   /** The language the person chose on this browser (the locale cookie), remembered for their mail at sign-in. */
   locale?: Locale | null;
 };
+
+/** Where a change came from when no request is behind it (maintenance, a reaction, the mail sender): nowhere. */
+export const NO_REQUEST: RequestMeta = Object.freeze({ ip: null, userAgent: null });

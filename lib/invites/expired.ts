@@ -7,6 +7,7 @@
  * (INVITE_EXPIRY.maxSeconds), so after that one reads as any unknown link.
  */
 import "server-only";
+import { NO_REQUEST } from "@/lib/auth/actor";
 import { asc, lt } from "drizzle-orm";
 import { MAINTENANCE_PARTY } from "@/lib/audit/new-event";
 import { recordEvent } from "@/lib/audit/record";
@@ -38,7 +39,7 @@ export async function pruneExpiredInvites(now: Date = new Date()): Promise<{ exp
         actor: MAINTENANCE_PARTY,
         target: { type: "invite", id: row.id, label: inviteLabel(openInvite(row)) },
         details: { reason: "expired", expired_at: row.expiresAt.toISOString() },
-        meta: { ip: null, userAgent: null },
+        meta: NO_REQUEST,
         at: now,
       });
     }

@@ -4,6 +4,7 @@
  * never assigns a group that is gone.
  */
 import "server-only";
+import { NO_REQUEST } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { react, type EndedCounts } from "@/lib/data/effects";
 import type { Tx } from "@/lib/db/database";
@@ -35,7 +36,7 @@ async function withdrawLapsed(tx: Tx, accountId: string, userIds: readonly strin
       actor: { type: "system", id: null },
       target: { type: "user", id: inviterId },
       details: { invites, reason: "inviter_may_no_longer_invite" },
-      meta: { ip: null, userAgent: null },
+      meta: NO_REQUEST,
     });
   }
 }

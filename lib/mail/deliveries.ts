@@ -9,7 +9,7 @@
  */
 import "server-only";
 import { mailBrandOf } from "@/lib/instance/branding";
-import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { type Actor, NO_REQUEST, type RequestMeta } from "@/lib/auth/actor";
 import { assertCan } from "@/lib/auth/policy";
 import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
@@ -93,7 +93,7 @@ export async function retryDelivery(actor: Actor, id: string, meta: RequestMeta)
 export async function sendTestEmail(
   actor: Actor,
   rawInput: { to: unknown },
-  meta: RequestMeta = { ip: null, userAgent: null },
+  meta: RequestMeta = NO_REQUEST,
 ): Promise<{ ok: boolean; response: string }> {
   assertCan(actor, "settings:email", "Only the owner can send a test email");
   const { to } = parseOrThrow(testMailSchema, rawInput);

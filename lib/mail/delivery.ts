@@ -11,7 +11,7 @@
 import "server-only";
 import { mailBrandOf } from "@/lib/instance/branding";
 import crypto from "node:crypto";
-import type { RequestMeta } from "@/lib/auth/actor";
+import { NO_REQUEST, type RequestMeta } from "@/lib/auth/actor";
 import type { EventParty } from "@/lib/audit/new-event";
 import { recordEvent } from "@/lib/audit/record";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
@@ -166,7 +166,7 @@ function mailEvent(accountId: string, sent: boolean, payload: MailPayload, detai
 
 /** The outbox's own try, by the system's "Mail". */
 async function record(accountId: string, sent: boolean, payload: MailPayload, details: Record<string, unknown>): Promise<void> {
-  const mail = { actor: { type: "system", id: null, label: "Mail" } as const, meta: { ip: null, userAgent: null } };
+  const mail = { actor: { type: "system", id: null, label: "Mail" } as const, meta: NO_REQUEST };
   await writeSystem((tx) => recordEvent(tx, mailEvent(accountId, sent, payload, details, mail)));
 }
 

@@ -11,6 +11,7 @@
  * that no longer let them in. Each ending is an activity event ("app.tokens.revoked").
  */
 import "server-only";
+import { NO_REQUEST } from "@/lib/auth/actor";
 import { appsClosedTo, userMayUseApplication, findApplicationByClientId } from "@/lib/applications/for-provider";
 import { recordEvent } from "@/lib/audit/record";
 import { react } from "@/lib/data/effects";
@@ -30,7 +31,7 @@ async function endPersonsAccess(tx: Tx, accountId: string, userId: string, reaso
     actor: { type: "system", id: null },
     target: { type: "user", id: userId },
     details: { reason, ...(clientId ? { client_id: clientId } : {}), grants_ended: ended },
-    meta: { ip: null, userAgent: null },
+    meta: NO_REQUEST,
   });
 }
 
@@ -71,7 +72,7 @@ react("application.access_changed", "oidc", async (tx, payload) => {
         actor: { type: "system", id: null },
         target: { type: "application", id: applicationId },
         details: { reason: "application_sign_in_changed", client_id: clientId, grants_ended: ended },
-        meta: { ip: null, userAgent: null },
+        meta: NO_REQUEST,
       });
     }
     return;

@@ -18,6 +18,7 @@
  * Latchkey groups by id and are not affected.
  */
 import "server-only";
+import { NO_REQUEST } from "@/lib/auth/actor";
 import { and, eq } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { recordEvent } from "@/lib/audit/record";
@@ -161,7 +162,7 @@ async function cleanOne(kind: Kind, found: { id: string; accountId: string }, at
     const name = cleanedName(kind, row.id, row.name, taken);
     await tx.update(kind.table).set({ [kind.field]: name } as never).where(itself);
     await kind.changed?.(tx);
-    await recordEvent(tx, { accountId: row.accountId, actor: ACTOR, ...kind.event(row, escapedDisplayText(row.name), name), meta: { ip: null, userAgent: null }, at });
+    await recordEvent(tx, { accountId: row.accountId, actor: ACTOR, ...kind.event(row, escapedDisplayText(row.name), name), meta: NO_REQUEST, at });
     return true;
   });
 }

@@ -14,6 +14,7 @@
  * a restored backup from before brings no note, so the pass runs again there.
  */
 import "server-only";
+import { NO_REQUEST } from "@/lib/auth/actor";
 import { and, asc, eq, gt, isNotNull } from "drizzle-orm";
 import { recordEvent } from "@/lib/audit/record";
 import { usernameBlindIndexes } from "@/lib/crypto/blind-index";
@@ -50,7 +51,7 @@ async function refoldUser(accountId: string, userId: string, at: Date): Promise<
       target: { type: "user", id: userId, label: userLabel({ ...before, username }) },
       details: { changed: ["username"], reason: "same_username_in_another_case" },
       privateDetails: { username: { from: before.username, to: username } },
-      meta: { ip: null, userAgent: null },
+      meta: NO_REQUEST,
       at,
     });
     return true;

@@ -16,6 +16,7 @@
  * Every one of them ends in a server-side session row created by lib/.
  */
 import "server-only";
+import { NO_REQUEST } from "@/lib/auth/actor";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { headers } from "next/headers";
@@ -251,14 +252,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
       // copy of the cookie is worthless afterwards. The dashboard's "Sign out" has ended it already: no-op.
       async signOut(message) {
         const sid = "token" in message ? message.token?.sid : undefined;
-        if (typeof sid === "string") await signOutSession({ sessionId: sid }, request ? requestMeta(request.headers) : { ip: null, userAgent: null });
+        if (typeof sid === "string") await signOutSession({ sessionId: sid }, request ? requestMeta(request.headers) : NO_REQUEST);
       },
     },
     callbacks: {
       async signIn({ user, account, profile }) {
         if (account?.type !== "oidc") return true; // the credentials providers did their work in authorize()
         // The callback route always has the request: the session row records where the person came from.
-        const meta = request ? requestMeta(request.headers) : { ip: null, userAgent: null };
+        const meta = request ? requestMeta(request.headers) : NO_REQUEST;
         try {
           // On the "confirm it's you" page the provider must vouch for the person asked, not sign anyone else in.
           const onlyPerson = request ? await personAskedToConfirm(request.headers) : null;

@@ -13,6 +13,7 @@
  * passes read nothing. A restored backup from before brings no note, so the pass runs again there.
  */
 import "server-only";
+import { NO_REQUEST } from "@/lib/auth/actor";
 import { asc, eq, gt } from "drizzle-orm";
 import { recordEvent } from "@/lib/audit/record";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -49,7 +50,7 @@ async function cleanName(accountId: string, userId: string, at: Date): Promise<b
       target: { type: "user", id: row.id, label: userLabel({ ...before, name }) },
       details: { changed: ["name"] },
       privateDetails: { name: { from: before.name, to: name } },
-      meta: { ip: null, userAgent: null },
+      meta: NO_REQUEST,
       at,
     });
     return true;

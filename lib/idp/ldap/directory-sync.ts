@@ -23,7 +23,7 @@
  */
 import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
-import type { RequestMeta } from "@/lib/auth/actor";
+import { NO_REQUEST } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { emit, noneEnded, withdrawnInvites } from "@/lib/data/effects";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -41,7 +41,6 @@ import { ldapConfigOf } from "./source";
 export const MASS_REMOVAL_FLOOR = 3;
 /** People changed per unit of work: a large run doesn't hold the write lock for long at a time. */
 const PEOPLE_PER_WRITE = 100;
-const SYSTEM_META: RequestMeta = { ip: null, userAgent: null };
 
 type BoundPerson = { id: string; subject: string };
 
@@ -85,7 +84,7 @@ async function suspend(tx: Tx, source: LdapSourceRow, ids: string[], now: Date):
       actor: { type: "system", id: null, label: source.name },
       target: { type: "user", id: row.id, label: userLabel(openIdentity(row)) },
       details: { reason: "directory_entry_gone", idp_id: source.id, provider: source.name, sessions_ended: ended.sessions, tokens_deleted: ended.tokens, ...withdrawnInvites(ended) },
-      meta: SYSTEM_META,
+      meta: NO_REQUEST,
       at: now,
     });
     suspended += 1;
@@ -98,7 +97,7 @@ async function applyGroups(tx: Tx, source: LdapSourceRow, groupsOf: Map<string, 
   let changed = 0;
   for (const row of await currentRows(tx, source, [...groupsOf.keys()])) {
     const sync = groupsOf.get(row.id)!;
-    if (await syncMappedGroups(tx, source.accountId, row, sync, { idpId: source.id }, { method: "ldap", sourceName: source.name }, SYSTEM_META, now)) changed += 1;
+    if (await syncMappedGroups(tx, source.accountId, row, sync, { idpId: source.id }, { method: "ldap", sourceName: source.name }, NO_REQUEST, now)) changed += 1;
   }
   return changed;
 }
@@ -118,14 +117,14 @@ async function recordOutcome(source: LdapSourceRow, outcome: DirectorySyncOutcom
     const target = { type: "ldap_source", id: source.id, label: source.name };
     const counts = { checked: outcome.checked, missing: outcome.missing, suspended: outcome.suspended, groups_updated: outcome.groups_updated, not_checked: outcome.not_checked ?? 0 };
     if (outcome.status === "guarded" && before?.outcome?.status !== "guarded") {
-      await recordEvent(tx, { accountId: source.accountId, action: "ldap.sync.guarded", actor: { type: "system", id: null }, target, details: { ...counts, reason: outcome.message }, meta: SYSTEM_META, at: now });
+      await recordEvent(tx, { accountId: source.accountId, action: "ldap.sync.guarded", actor: { type: "system", id: null }, target, details: { ...counts, reason: outcome.message }, meta: NO_REQUEST, at: now });
     }
     // The owner's entry gone: said once (until a run finds it again), for an admin to look into.
     if (outcome.owner_entry_gone && !before?.outcome?.owner_entry_gone) {
-      await recordEvent(tx, { accountId: source.accountId, action: "ldap.sync.owner_entry_gone", actor: { type: "system", id: null }, target, details: counts, meta: SYSTEM_META, at: now });
+      await recordEvent(tx, { accountId: source.accountId, action: "ldap.sync.owner_entry_gone", actor: { type: "system", id: null }, target, details: counts, meta: NO_REQUEST, at: now });
     }
     if (outcome.status === "done" && outcome.suspended + outcome.groups_updated > 0) {
-      await recordEvent(tx, { accountId: source.accountId, action: "ldap.sync.completed", actor: { type: "system", id: null }, target, details: counts, meta: SYSTEM_META, at: now });
+      await recordEvent(tx, { accountId: source.accountId, action: "ldap.sync.completed", actor: { type: "system", id: null }, target, details: counts, meta: NO_REQUEST, at: now });
     }
   });
   return outcome;
