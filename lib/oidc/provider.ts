@@ -98,10 +98,34 @@ function policy() {
   prompts.get("login")?.checks.add(
     new Check("latchkey_session", "End-User authentication is required", "login_required", async (ctx) => {
       if (ctx.oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
-      return ctx.oidc.promptPending("none") && (await silentlySignedIn(ctx)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      if (!ctx.oidc.promptPending("none") || !(await silentlySignedIn(ctx))) return Check.REQUEST_PROMPT;
+      await grantScopesAskedSilently(ctx);
+      return Check.NO_NEED_TO_PROMPT;
     }),
   );
   return prompts;
+}
+
+/**
+ * A silent request of an app that asks no consent, for scopes beyond those its earlier sign-in got: they are added
+ * to the person's grant, as the interaction would add them without a question (lib/sign-in/app-sign-in.ts), instead
+ * of the consent prompt's consent_required (which sent the app through a full sign-in that then asked nothing).
+ * Only a grant the person's own sign-in to this app made (loaded, so it has an id); a first sign-in always goes
+ * through the interaction, which records it. Runs after silentlySignedIn (the login prompt is checked before the
+ * consent prompt), so the person is signed in here and may use the app.
+ */
+async function grantScopesAskedSilently(ctx: KoaContextWithOIDC): Promise<void> {
+  const grant = ctx.oidc.entities.Grant;
+  const client = ctx.oidc.client;
+  if (!grant?.jti || !client) return;
+  const app = await applicationOf(client.clientId);
+  if (!app || app.requireConsent) return;
+  const granted = new Set(grant.getOIDCScopeEncountered().split(" "));
+  const known = new Set<string>(SCOPES);
+  const missing = [...ctx.oidc.requestParamScopes].filter((scope) => known.has(scope) && !granted.has(scope));
+  if (missing.length === 0) return;
+  grant.addOIDCScope(missing.join(" "));
+  await grant.save();
 }
 
 /**

@@ -174,6 +174,27 @@ async function authorize(jar: string[], extra: Record<string, string> = {}, app 
   return { landed, exchange, refusals };
 }
 
+/** An authorization request to an app that asks consent, answered "Allow" on the consent page as the person would. */
+async function authorizeWithConsent(jar: string[], app: oidc.Configuration) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  let next = oidc.buildAuthorizationUrl(app, { redirect_uri: REDIRECT, scope: "openid profile", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state: "st4te", nonce: "n0nce" });
+  let page: Response | undefined;
+  for (let hop = 0; hop < 8 && !page; hop += 1) {
+    const res = await fetch(next, { redirect: "manual", headers: { cookie: jar.join("; ") } });
+    keepCookies(jar, res);
+    const location = res.headers.get("location");
+    if (location) next = new URL(location, next);
+    else page = res;
+  }
+  const action = /<form method="post" action="([^"]+)">/.exec(await page!.text())?.[1];
+  expect(action, "no consent page").toMatch(/\/consent$/);
+  const answer = await fetch(new URL(action!, next), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: "choice=allow" });
+  keepCookies(jar, answer);
+  const back = new URL(answer.headers.get("location") ?? "", next);
+  const landed = back.origin === base ? await browse(back, jar) : back;
+  return { exchange: () => oidc.authorizationCodeGrant(app, landed, { pkceCodeVerifier: verifier, expectedState: "st4te", expectedNonce: "n0nce" }) };
+}
+
 describe("prompt=none (silent renewal)", () => {
   it("without a session: login_required to the redirect URI with the state, never a page", async () => {
     const { landed } = await authorize([], { prompt: "none" });
@@ -217,6 +238,35 @@ describe("prompt=none (silent renewal)", () => {
     await writeSystem((tx) => setUserGroups(tx, owner.accountId, owner.id, []));
     const { landed } = await authorize(jar, { prompt: "none" }, restricted);
     expect(Object.fromEntries(landed.searchParams)).toMatchObject({ error: "login_required", state: "st4te" });
+  });
+
+  it("for scopes beyond its earlier sign-in, from an app that asks no consent: a code with them, nothing asked (as the interactive sign-in gives them)", async () => {
+    const { jar } = await signedInBrowser();
+    await (await authorize(jar)).exchange();
+    const wider = await authorize(jar, { prompt: "none", scope: "openid profile email groups" });
+    expect(Object.fromEntries(wider.landed.searchParams)).not.toHaveProperty("error");
+    const tokens = await wider.exchange();
+    expect(tokens.scope?.split(" ").sort()).toEqual(["email", "groups", "openid", "profile"]);
+    expect(tokens.claims()).toMatchObject({ sub: owner.id, email: "owner@example.com" });
+    expect((await signInEvents())[0]).toMatchObject({ details: { scopes: ["openid", "profile", "email", "groups"], silent: true } });
+  });
+
+  it("for scopes beyond those allowed, from an app that requires consent: consent_required, no code; nor is a first sign-in silent", async () => {
+    const consenting = createApplicationSchema.parse({ name: "Wiki", type: "spa", redirect_uris: [REDIRECT], require_consent: true });
+    const wiki = await relyingParty((await createApplication(await startSession(owner), consenting, META)).application.clientId);
+    const { jar } = await signedInBrowser();
+    // A browser that never signed in to an app through the provider: nothing silent.
+    const first = await authorize(jar, { prompt: "none" }, wiki);
+    expect(Object.fromEntries(first.landed.searchParams)).toMatchObject({ error: "login_required", state: "st4te" });
+    const allowed = await authorizeWithConsent(jar, wiki);
+    await allowed.exchange();
+    const wider = await authorize(jar, { prompt: "none", scope: "openid profile email" }, wiki);
+    expect(Object.fromEntries(wider.landed.searchParams)).toMatchObject({ error: "consent_required", state: "st4te" });
+    // And for an app that asks none, a first sign-in is never silent (though the browser signed in to another app):
+    // it goes through the interaction, which records it.
+    const { application } = await createApplication(await startSession(owner), createApplicationSchema.parse({ name: "Grafana", type: "spa", redirect_uris: [REDIRECT] }), META);
+    const fresh = await authorize(jar, { prompt: "none" }, await relyingParty(application.clientId));
+    expect(Object.fromEntries(fresh.landed.searchParams)).toMatchObject({ error: "consent_required", state: "st4te" });
   });
 
   it("for a person who must choose a new password first: login_required, as the interactive sign-in sends them to do that", async () => {
