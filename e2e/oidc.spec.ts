@@ -181,3 +181,27 @@ test("prompt=login: the signed-in person confirms it's them (a wrong password is
   await expect(page.getByLabel("Email or username")).toHaveValue("");
   await context.close();
 });
+
+test("prompt=select_account: the signed-in person is asked which account, Continue goes on as them, on a phone too", async ({ browser }) => {
+  const app = await relyingParty(await register({ name: "Portainer", type: "web", redirect_uris: [REDIRECT] }));
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  // The app's request begins in a later second than that sign-in (a sign-in after the request is itself the choice).
+  await page.waitForTimeout(1_100);
+  const started = await startAuthorization(app, { redirect_uri: REDIRECT, scope: "openid profile", prompt: "select_account" });
+  await page.goto(started.url.href);
+  await expect(page.getByRole("heading", { name: "Sign in to Portainer" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(`You're signed in to Latchkey as ${OWNER.name} (${OWNER.email}).`)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Use another account" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Continue" })).toBeFocused();
+  await expectAxeClean(page);
+  await page.screenshot({ path: test.info().outputPath("select-account-390.png"), fullPage: true });
+
+  const reachedApp = page.waitForRequest((request) => request.url().startsWith(REDIRECT));
+  await page.getByRole("button", { name: "Continue" }).click();
+  const tokens = await oidc.authorizationCodeGrant(app, new URL((await reachedApp).url()), started.checks);
+  noteSecret(tokens.access_token);
+  expect(tokens.claims()).toMatchObject({ sub: ownerId });
+  await context.close();
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { consentPage, deviceConfirmPage, deviceInputPage, messagePage, viewerOf } from "./pages";
+import { chooseAccountPage, consentPage, deviceConfirmPage, deviceInputPage, messagePage, viewerOf } from "./pages";
 
 describe("the provider's pages follow the person's language and theme", () => {
   it("reads the locale cookie before Accept-Language, and the theme cookie", () => {
@@ -15,6 +15,15 @@ describe("the provider's pages follow the person's language and theme", () => {
     expect(html).toContain("<strong>&lt;Wiki &amp; Co&gt;</strong> möchte Sie mit Latchkey anmelden");
     expect(html).toContain("<li>Ihre E-Mail-Adresse</li>");
     expect(html).not.toContain("<Wiki");
+  });
+
+  it("asks which account, in German, naming who is signed in (escaped) with Continue and Use another account", () => {
+    const html = chooseAccountPage(viewerOf({ cookie: "locale=de" }), "/oidc/interaction/abc/consent", "Wiki", "Olive <Owner> (olive@example.com)");
+    expect(html).toContain("<h1>Bei Wiki anmelden</h1>");
+    expect(html).toContain("als <strong>Olive &lt;Owner&gt; (olive@example.com)</strong>");
+    expect(html).toContain('<button type="submit" name="choice" value="continue" autofocus>Weiter</button>');
+    expect(html).toContain('name="choice" value="switch"');
+    expect(html).not.toContain("<Owner>");
   });
 
   it("labels the provider's code field, in the viewer's language, without its inline script", () => {

@@ -254,6 +254,25 @@ export function consentPage(viewer: Viewer, action: string, name: string, scopes
 }
 
 /**
+ * The app asks the person to choose the account (prompt=select_account): who is signed in, "Continue as …" (the
+ * answer "continue") and "Use another account" ("switch": signed out, then the sign-in page). Both post to action.
+ */
+export function chooseAccountPage(viewer: Viewer, action: string, name: string, signedInAs: string): string {
+  const t = textsFor(viewer);
+  const app = appLabel(name);
+  const person = asDisplayText(signedInAs, PERSON_LABEL_MAX);
+  return page(
+    viewer,
+    t("chooseAccount.title", { app }),
+    `<h1>${escapeHtml(t("chooseAccount.heading", { app }))}</h1><p>${richText(t, "refused.signedInAs", { who: person, instance: viewer.instanceName })}</p>
+    <form method="post" action="${escapeHtml(action)}">
+      <button type="submit" name="choice" value="continue" autofocus>${escapeHtml(t("chooseAccount.continue"))}</button>
+      <button type="submit" name="choice" value="switch" class="secondary">${escapeHtml(t("refused.switch"))}</button>
+    </form>`,
+  );
+}
+
+/**
  * The person may not sign in to this app (not in its allowed groups, or the app admits nobody now: `closed`): why,
  * in Latchkey's words, who is signed in, "Back to the app" (a device app: "Cancel the device's sign-in", as there is
  * no app page to go back to), which sends the app access_denied, and "Use another account" (signed in with the wrong

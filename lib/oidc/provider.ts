@@ -95,6 +95,9 @@ function ttlFromClient(key: string, fallback: number) {
 function policy() {
   const { Check, base } = interactionPolicy;
   const prompts = base();
+  // prompt=select_account is accepted (an app's "use another account"): the login prompt (below) always goes to the
+  // interaction for a request that isn't silent, and there Latchkey asks it (lib/sign-in/app-sign-in.ts).
+  prompts.add(new interactionPolicy.Prompt({ name: "select_account", requestable: true }));
   prompts.get("login")?.checks.add(
     new Check("latchkey_session", "End-User authentication is required", "login_required", async (ctx) => {
       if (ctx.oidc.result?.login) return Check.NO_NEED_TO_PROMPT;

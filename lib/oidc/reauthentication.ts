@@ -1,6 +1,7 @@
 /**
  * When an app asks that the person sign in again (OpenID Connect Core §3.1.2.1): `prompt=login`, or a
- * `max_age` the Latchkey session's sign-in is older than. The one rule for the interaction
+ * `max_age` the Latchkey session's sign-in is older than; and when it asks them to choose the account
+ * (`prompt=select_account`). The one rule for the interaction
  * (lib/sign-in/app-sign-in.ts), the silent sign-in (./provider.ts: prompt=none answers login_required
  * instead) and the sign-in page's "confirm it's you" mode (lib/sign-in/reauthentication.ts).
  *
@@ -14,8 +15,8 @@ export type ReauthenticationParams = { prompt?: unknown; max_age?: unknown };
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-function asksLogin(prompt: unknown): boolean {
-  return typeof prompt === "string" && prompt.split(" ").includes("login");
+function asks(prompt: unknown, value: "login" | "select_account"): boolean {
+  return typeof prompt === "string" && prompt.split(" ").includes(value);
 }
 
 function maxAgeOf(value: unknown): number | undefined {
@@ -37,5 +38,14 @@ export function maxAgeExceeded(params: ReauthenticationParams, signedInAt: Date,
  */
 export function reauthenticationDue(request: { params: ReauthenticationParams; startedAt: number }, signedInAt: Date, now = Date.now()): boolean {
   if (seconds(signedInAt.getTime()) >= request.startedAt) return false;
-  return asksLogin(request.params.prompt) || maxAgeExceeded(request.params, signedInAt, now);
+  return asks(request.params.prompt, "login") || maxAgeExceeded(request.params, signedInAt, now);
+}
+
+/**
+ * The request asks the person to choose the account to sign in with (`prompt=select_account`: an app offering
+ * "sign in with another account") and they haven't: no answer yet on the page that asks it, and no sign-in since the
+ * request began (signing in on the way is the choice).
+ */
+export function accountChoiceDue(request: { params: ReauthenticationParams; startedAt: number }, signedInAt: Date, answered: boolean): boolean {
+  return asks(request.params.prompt, "select_account") && !answered && seconds(signedInAt.getTime()) < request.startedAt;
 }

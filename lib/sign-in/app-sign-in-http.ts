@@ -19,7 +19,7 @@ import { ConsumedMeanwhile, InteractionSpentMeanwhile, OidcAdapter } from "@/lib
 import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
 import { emptyBasicSecretAsClientId } from "@/lib/oidc/basic-credentials";
 import { slowDownEarlyPolls } from "@/lib/oidc/device-polling";
-import { consentPage, escapeHtml, messagePage, PAGE_POLICY, refusedPage, signOutPage, viewerFor } from "@/lib/oidc/pages";
+import { chooseAccountPage, consentPage, escapeHtml, messagePage, PAGE_POLICY, refusedPage, signOutPage, viewerFor } from "@/lib/oidc/pages";
 import { interactionPathOf, interactionUidOf, isAuthorizationResume, isExactProviderPath, ownsPath, PROVIDER_ROUTES } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, providerStatus } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope, SignedOutMeanwhile, type SignedInForApps } from "@/lib/oidc/request-scope";
@@ -106,6 +106,7 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
     hintedSubject: hintedSubject(details.params),
     grantId: details.grantId,
     consent: choice === "allow" ? "allow" : choice === "deny" ? "deny" : undefined,
+    answered: choice === "allow" || choice === "deny" || choice === "continue",
     meta: requestMeta(webHeaders(req)),
   });
   if (outcome.kind === "finish") {
@@ -139,6 +140,9 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
       return;
     case "refused":
       sendHtml(res, 403, refusedPage(await viewerFor(req.headers), `${interactionPath(uid)}/consent`, outcome.appName, outcome));
+      return;
+    case "choose_account":
+      sendHtml(res, 200, chooseAccountPage(await viewerFor(req.headers), `${interactionPath(uid)}/consent`, outcome.appName, outcome.signedInAs));
       return;
   }
 }

@@ -174,10 +174,13 @@ async function authorize(jar: string[], extra: Record<string, string> = {}, app 
   return { landed, exchange, refusals };
 }
 
-/** An authorization request to an app that asks consent, answered "Allow" on the consent page as the person would. */
-async function authorizeWithConsent(jar: string[], app: oidc.Configuration) {
+/**
+ * An authorization request that stops on one of Latchkey's question pages (consent, "Sign in to …"), answered with
+ * `choice` as the person would press it: the page's HTML, where the browser was sent then, and the code exchange.
+ */
+async function authorizeAnswering(jar: string[], app: oidc.Configuration, choice: string, extra: Record<string, string> = {}) {
   const verifier = oidc.randomPKCECodeVerifier();
-  let next = oidc.buildAuthorizationUrl(app, { redirect_uri: REDIRECT, scope: "openid profile", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state: "st4te", nonce: "n0nce" });
+  let next = oidc.buildAuthorizationUrl(app, { redirect_uri: REDIRECT, scope: "openid profile", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state: "st4te", nonce: "n0nce", ...extra });
   let page: Response | undefined;
   for (let hop = 0; hop < 8 && !page; hop += 1) {
     const res = await fetch(next, { redirect: "manual", headers: { cookie: jar.join("; ") } });
@@ -186,13 +189,15 @@ async function authorizeWithConsent(jar: string[], app: oidc.Configuration) {
     if (location) next = new URL(location, next);
     else page = res;
   }
-  const action = /<form method="post" action="([^"]+)">/.exec(await page!.text())?.[1];
-  expect(action, "no consent page").toMatch(/\/consent$/);
-  const answer = await fetch(new URL(action!, next), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: "choice=allow" });
+  const html = await page!.text();
+  const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1];
+  expect(action, `no question page: ${html.slice(0, 500)}`).toMatch(/\/consent$/);
+  const answer = await fetch(new URL(action!, next), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: `choice=${choice}` });
   keepCookies(jar, answer);
   const back = new URL(answer.headers.get("location") ?? "", next);
-  const landed = back.origin === base ? await browse(back, jar) : back;
-  return { exchange: () => oidc.authorizationCodeGrant(app, landed, { pkceCodeVerifier: verifier, expectedState: "st4te", expectedNonce: "n0nce" }) };
+  const landed = back.origin === base && back.pathname !== "/login" ? await browse(back, jar) : back;
+  const exchange = (at = landed) => oidc.authorizationCodeGrant(app, at, { pkceCodeVerifier: verifier, expectedState: "st4te", expectedNonce: "n0nce" });
+  return { html, landed, exchange };
 }
 
 describe("prompt=none (silent renewal)", () => {
@@ -258,7 +263,7 @@ describe("prompt=none (silent renewal)", () => {
     // A browser that never signed in to an app through the provider: nothing silent.
     const first = await authorize(jar, { prompt: "none" }, wiki);
     expect(Object.fromEntries(first.landed.searchParams)).toMatchObject({ error: "login_required", state: "st4te" });
-    const allowed = await authorizeWithConsent(jar, wiki);
+    const allowed = await authorizeAnswering(jar, wiki, "allow");
     await allowed.exchange();
     const wider = await authorize(jar, { prompt: "none", scope: "openid profile email" }, wiki);
     expect(Object.fromEntries(wider.landed.searchParams)).toMatchObject({ error: "consent_required", state: "st4te" });
@@ -446,6 +451,43 @@ describe("a fresh sign-in (prompt=login, max_age older than the session)", () =>
     const within = await authorize(jar, { prompt: "none", max_age: "3600" });
     expect(within.landed.searchParams.get("error")).toBeNull();
     expect((await within.exchange()).claims()?.sub).toBe(owner.id);
+  });
+});
+
+describe("prompt=select_account", () => {
+  // A session begun in the request's own second counts as the choice made on the way (accountChoiceDue).
+  const A_MINUTE_AGO = () => new Date(Date.now() - 60_000);
+
+  it("asks who is signed in to continue, naming them; Continue gives the app that person, nothing asked again", async () => {
+    const { jar } = await signedInBrowser(A_MINUTE_AGO());
+    const { html, landed, exchange } = await authorizeAnswering(jar, rp, "continue", { prompt: "select_account" });
+    expect(html).toContain("<h1>Sign in to NetBird dashboard</h1>");
+    expect(html).toContain("signed in to Latchkey as <strong>Olive Owner (owner@example.com)</strong>");
+    expect(html).toContain('name="choice" value="switch"');
+    expect(`${landed.origin}${landed.pathname}`).toBe(REDIRECT);
+    expect((await exchange()).claims()).toMatchObject({ sub: owner.id });
+  });
+
+  it("'Use another account': the Latchkey session ends, and whoever signs in next is the app's answer, not asked again", async () => {
+    const sam = await createUser(owner.accountId, { email: "sam.second@example.com", name: "Sam Second", password: "sam's own long passphrase" });
+    const { jar, sessionId } = await signedInBrowser(A_MINUTE_AGO());
+    const { landed, exchange } = await authorizeAnswering(jar, rp, "switch", { prompt: "select_account" });
+    expect(landed.pathname).toBe("/login");
+    expect(landed.searchParams.get("signed_out")).toBe("1");
+    expect(await resolveSession(sessionId)).toBeNull();
+    await signInAgain(jar, "sam.second@example.com", "sam's own long passphrase");
+    const interaction = new URL(landed.searchParams.get("callbackUrl") ?? "", base);
+    expect(interaction.pathname).toMatch(/^\/oidc\/interaction\//);
+    const back = await browse(interaction, jar);
+    expect(`${back.origin}${back.pathname}`).toBe(REDIRECT);
+    expect((await exchange(back)).claims()).toMatchObject({ sub: sam.id });
+  });
+
+  it("without a session: the sign-in page (which is the choice); with prompt=none: refused", async () => {
+    const { landed } = await authorize([], { prompt: "select_account" });
+    expect(landed.pathname).toBe("/login");
+    const silent = await authorize([], { prompt: "none select_account" });
+    expect(Object.fromEntries(silent.landed.searchParams)).toMatchObject({ error: "invalid_request", state: "st4te" });
   });
 });
 

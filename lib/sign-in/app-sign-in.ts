@@ -13,6 +13,9 @@
  *    sign-in is older than: lib/oidc/reauthentication.ts) and nobody signed in
  *    since the request began: /login again, where the page asks the signed-in
  *    person to confirm it's them (lib/sign-in/reauthentication.ts);
+ *  - the app asks the person to choose the account (prompt=select_account)
+ *    and nobody signed in since the request began: "Continue" or "Use
+ *    another account";
  *  - the app requires consent and the person hasn't granted these scopes:
  *    the consent page;
  *  - otherwise: finished at once, nothing asked.
@@ -27,7 +30,7 @@ import { APPLICATION_SIGN_IN } from "@/lib/applications/queries";
 import { recordEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db/database";
 import { grantedScopes } from "@/lib/oidc/grants";
-import { reauthenticationDue, type ReauthenticationParams } from "@/lib/oidc/reauthentication";
+import { accountChoiceDue, reauthenticationDue, type ReauthenticationParams } from "@/lib/oidc/reauthentication";
 import { whileSignedIn, writeInRequest } from "@/lib/oidc/request-scope";
 import { personForApp, SCOPES } from "@/lib/oidc/provider";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
@@ -50,6 +53,11 @@ export type AppSignInRequest = {
    * that says they have no access to it.
    */
   consent?: "allow" | "deny";
+  /**
+   * This request answers one of the interaction's pages (consent, "Continue"): the person has seen who is
+   * signed in, which answers the app's prompt=select_account.
+   */
+  answered?: boolean;
   meta: RequestMeta;
 };
 
@@ -58,6 +66,11 @@ export type AppSignInOutcome =
   | { kind: "reauthenticate" }
   | { kind: "must_change_password" }
   | { kind: "consent"; appName: string; scopes: string[] }
+  /**
+   * The app asked the person to choose the account (prompt=select_account): "Continue" the one signed in, or
+   * "Use another account" (signed out of Latchkey, then back to this sign-in for whoever signs in).
+   */
+  | { kind: "choose_account"; appName: string; signedInAs: string }
   /**
    * The person may not sign in to this app: Latchkey says so itself, names who is signed in (`signedInAs`), and
    * "Back to the app" (on a device app, "Cancel the device's sign-in") sends the app access_denied; "Use another
@@ -145,6 +158,10 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
   const signedInAt = await sessionSignedInAt(session.accountId, session.sessionId);
   if (!signedInAt) return { kind: "sign_in" };
   if (reauthenticationDue(request.reauthentication, signedInAt)) return { kind: "reauthenticate" };
+  if (accountChoiceDue(request.reauthentication, signedInAt, request.answered === true)) {
+    const person = await findUserRow(db(), app.accountId, session.userId);
+    return { kind: "choose_account", appName: app.name, signedInAs: person ? signedInLabel(openIdentity(person)) : "" };
+  }
 
   const scopes = scopesOf(request.requestedScope);
   if (app.requireConsent) {
@@ -167,6 +184,7 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
   const ts = Math.floor(signedInAt.getTime() / 1000);
   return {
     kind: "finish",
-    result: { login: { accountId: session.userId, remember: true, ts }, consent: { grantId } },
+    // select_account: the person chose this account, or wasn't asked to (the provider's prompt is then resolved).
+    result: { login: { accountId: session.userId, remember: true, ts }, consent: { grantId }, select_account: {} },
   };
 }
