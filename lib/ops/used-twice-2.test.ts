@@ -17,7 +17,7 @@ import { entityIdsMatching } from "@/lib/data/search-backfill";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { invites, mfaTotp, users } from "@/lib/db/schema";
-import { Conflict } from "@/lib/errors";
+import { Conflict, NotFound } from "@/lib/errors";
 import { listParamsSchema } from "@/lib/http/list-params";
 import { parseOrThrow } from "@/lib/http/validation";
 import { setUsernameChangeAllowed } from "@/lib/idp/sign-in-settings";
@@ -138,14 +138,17 @@ describe("tried and held", () => {
     expect(await holdersOf(own, name)).toBe(1);
   });
 
-  it("a rename back at the moment the owner releases the name: the person has it back, and nobody else can take it", async () => {
+  it("a rename back at the moment the owner releases the name: the person has it back, held no longer, and nobody else can take it", async () => {
     const name = `back.${short()}`;
     const { user: former } = await addUser(owner, person({ username: name, name: "Back" }), META);
     await updateUser(owner, former.id, { username: `${name}.new` }, META);
     const [held] = (await listRetiredUsernames(owner, listParamsSchema.parse({ search: name }))).items;
     const self = await startSession({ id: former.id, accountId: own });
     const { results } = await atOnce([() => releaseRetiredUsername(owner, held.id, META), () => changeOwnUsername(self, { username: name }, META)]);
-    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
+    expect(results[1].status).toBe("fulfilled");
+    // Released first, or not found: the person had it back first (a hold of theirs ends when they take the name).
+    if (results[0].status === "rejected") expect(results[0].reason).toBeInstanceOf(NotFound);
+    expect((await listRetiredUsernames(owner, listParamsSchema.parse({ search: name }))).total).toBe(0);
     const [row] = await db().select({ usernameIndex: users.usernameIndex }).from(users).where(eq(users.id, former.id));
     expect(row.usernameIndex).toBe(usernameBlindIndex(name));
     await expect(addUser(owner, person({ username: name, name: "Someone Else" }), META)).rejects.toBeInstanceOf(Conflict);

@@ -16,7 +16,7 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { z } from "zod";
 import { loadUser } from "./lifecycle";
 import { sealUsername, userLabel, type UserRecord } from "./records";
-import { retireUsername } from "./retired-usernames";
+import { moveUsername } from "./retired-usernames";
 import { indexUser } from "./search-source";
 import { assertSettableUsername, assertUsernameAvailable } from "./username";
 import { usernameShapeSchema } from "./username-rule";
@@ -54,7 +54,7 @@ export async function changeOwnUsername(actor: Actor, rawInput: unknown, meta: R
     assertSettableUsername(username);
     await assertUsernameAvailable(tx, me.accountId, username, me.userId);
     await tx.update(users).set(sealUsername(me.userId, username)).where(and(eq(users.accountId, me.accountId), eq(users.id, me.userId)));
-    await retireUsername(tx, me.accountId, me.userId, before.username);
+    await moveUsername(tx, me.accountId, me.userId, before.username, username);
     await indexUser(tx, { accountId: me.accountId, id: me.userId, name: before.name, email: before.email, username });
     await recordEvent(tx, {
       accountId: me.accountId,
