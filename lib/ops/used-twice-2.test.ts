@@ -7,16 +7,17 @@
  */
 import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionActor } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { PARTIES_SCOPE } from "@/lib/audit/party-search";
 import { pruneActivity } from "@/lib/audit/retention";
 import { usernameBlindIndex } from "@/lib/crypto/blind-index";
 import { entityIdsMatching } from "@/lib/data/search-backfill";
+import { outboxIdle } from "@/lib/data/outbox";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { invites, mfaTotp, users } from "@/lib/db/schema";
+import { invites, mfaTotp, outbox, users } from "@/lib/db/schema";
 import { Conflict, NotFound } from "@/lib/errors";
 import { listParamsSchema } from "@/lib/http/list-params";
 import { parseOrThrow } from "@/lib/http/validation";
@@ -26,6 +27,9 @@ import { pruneExpiredInvites } from "@/lib/invites/expired";
 import { createInvite, regenerateInvite } from "@/lib/invites/invites";
 import { EXPIRED_INVITE_KEEP_DAYS } from "@/lib/invites/records";
 import { createInviteSchema } from "@/lib/invites/schemas";
+import { retryDelivery } from "@/lib/mail/deliveries";
+import { queueMail } from "@/lib/mail/delivery";
+import { testMail } from "@/lib/mail/templates";
 import { confirmTotpSetup, removeTotp, startTotpSetup } from "@/lib/mfa/factors";
 import { totpCode } from "@/lib/mfa/totp";
 import { resetRateLimits } from "@/lib/security/rate-limit";
@@ -34,6 +38,8 @@ import { changeOwnUsername } from "@/lib/users/own-username";
 import { listRetiredUsernames, releaseRetiredUsername } from "@/lib/users/retired-usernames";
 import { createUserSchema } from "@/lib/users/schemas";
 import { AT_ONCE } from "@/test/at-once";
+import { startMailInstance } from "@/test/mail";
+import type { TestSmtp } from "@/test/smtp-server";
 import { createAccount, createUser, eventsOf, META, startSession } from "@/test/factories";
 
 const PASSWORD = "a long and unusual passphrase";
@@ -154,6 +160,17 @@ describe("tried and held", () => {
     await expect(addUser(owner, person({ username: name, name: "Someone Else" }), META)).rejects.toBeInstanceOf(Conflict);
   });
 
+  it("the owner's release pressed twice at once (two tabs): one release, on record once", async () => {
+    const name = `twice.${short()}`;
+    const { user: former } = await addUser(owner, person({ username: name, name: "Twice" }), META);
+    await updateUser(owner, former.id, { username: `${name}.new` }, META);
+    const [held] = (await listRetiredUsernames(owner, listParamsSchema.parse({ search: name }))).items;
+    const { won, results } = await atOnce(Array.from({ length: AT_ONCE }, () => () => releaseRetiredUsername(owner, held.id, META)));
+    expect(won).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(NotFound);
+    expect((await eventsOf(own, "username.released")).filter((e) => e.targetId === held.id)).toHaveLength(1);
+  });
+
   it("an expired invite renewed at the moment the maintenance pass removes it: renewed and kept, or removed and not renewed", async () => {
     for (let round = 0; round < 4; round++) {
       const issued = await createInvite(owner, inviteInput({ email: `late.${short()}@example.net`, expires_in: 3_600 }), META);
@@ -193,5 +210,33 @@ describe("tried and held", () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
     expect(await entityIdsMatching(db(), { accountId: own, scope: PARTIES_SCOPE, query: fresh.toLowerCase() })).toEqual([party.id]);
+  });
+});
+
+describe("tried and held: mail", { timeout: 60_000 }, () => {
+  let smtp: TestSmtp;
+  let mailAccount: string;
+  let admins: SessionActor[];
+  beforeAll(async () => {
+    const instance = await startMailInstance();
+    ({ smtp } = instance);
+    mailAccount = instance.accountId;
+    admins = [await startSession(instance.owner), ...(await Promise.all(Array.from({ length: AT_ONCE - 1 }, async () => startSession(await createUser(mailAccount, { role: "admin" })))))];
+  }, 60_000);
+  afterAll(() => smtp?.stop());
+
+  it("a given-up message retried by several admins at once: queued again once, on record once, sent once", async () => {
+    const subject = `Given up ${short()}`;
+    const id = await writeSystem((tx) => queueMail(tx, { accountId: mailAccount, to: "retried@example.net", kind: "security_notice", for: null, mail: { ...testMail("en", { publicUrl: null }), subject } }));
+    await outboxIdle();
+    await smtp.waitFor((m) => m.subject === subject);
+    await writeSystem((tx) => tx.update(outbox).set({ status: "failed", lastError: "550 refused" }).where(eq(outbox.id, id)));
+    const { won, results } = await atOnce(admins.map((admin) => () => retryDelivery(admin, id, META)));
+    expect(won).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(NotFound);
+    await outboxIdle();
+    // outboxIdle waits for the passes the retry nudged, and the test server keeps a message before it answers.
+    expect(smtp.messages.filter((m) => m.subject === subject), "the first try and the retry").toHaveLength(2);
+    expect((await eventsOf(mailAccount, "email.retried")).filter((e) => e.targetId === id)).toHaveLength(1);
   });
 });
