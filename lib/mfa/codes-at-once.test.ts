@@ -59,6 +59,17 @@ describe("the second step, one code sent several times at once", () => {
     expect(await sessionsOf(user.id)).toBe(before + 1);
   });
 
+  it("one authenticator code at several pending steps at once (the person and someone with their password): one session (review 32)", async () => {
+    await resetRateLimits();
+    const { user, secret } = await userWithTotp();
+    const tokens = [];
+    for (let i = 0; i < AT_ONCE; i++) tokens.push(await pendingStep(user, at(60)));
+    const before = await sessionsOf(user.id);
+    const code = totpCode(secret, at(61));
+    expect(await fulfilled(tokens.map((token, i) => () => completeSecondStep(token, code, from(40 + i), at(61), LIMITS)))).toBe(1);
+    expect(await sessionsOf(user.id)).toBe(before + 1);
+  });
+
   it("one recovery code: one session, one code used", async () => {
     await resetRateLimits();
     const { user, codes } = await userWithTotp();

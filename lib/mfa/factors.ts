@@ -6,7 +6,7 @@
  * recovery codes, shown once.
  */
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq, isNotNull } from "drizzle-orm";
 import QRCode from "qrcode";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
@@ -91,7 +91,8 @@ export async function confirmTotpSetup(actor: Actor, input: z.input<typeof totpC
 
 /**
  * Removes the authenticator app, after the person proves it's them (lib/mfa/proof.ts: without a
- * password, a current code from this very app). Without any factor left, the recovery codes go too.
+ * password, a current code from this very app). Without any factor left, the recovery codes go too. The app
+ * checked before the proof is the one removed, under the write lock: removed meanwhile, "not found" (review 32).
  */
 export async function removeTotp(actor: Actor, proof: FactorProof | Record<string, unknown>, meta: RequestMeta, now = new Date()): Promise<void> {
   assertSelf(actor, actor.userId, "You can only remove your own second factor");
@@ -99,7 +100,13 @@ export async function removeTotp(actor: Actor, proof: FactorProof | Record<strin
   if (!totp?.confirmedAt) throw new NotFound("Authenticator app");
   const label = userLabel(openIdentity(await assertProvesItsThem(actor, proof, "totp.remove", meta, now)));
   await write(actor, async (tx) => {
-    await tx.delete(mfaTotp).where(eq(mfaTotp.userId, actor.userId));
+    // The app checked above, still there: removed by another request meanwhile (two tabs, a double click), this
+    // one is not found, with no second event or notice; an app set up again since is not this removal's to take.
+    const gone = await tx
+      .delete(mfaTotp)
+      .where(and(eq(mfaTotp.userId, actor.userId), eq(mfaTotp.secretCiphertext, totp.secretCiphertext), isNotNull(mfaTotp.confirmedAt)))
+      .returning({ userId: mfaTotp.userId });
+    if (gone.length !== 1) throw new NotFound("Authenticator app");
     const left = await mfaSummary(tx, actor.userId);
     if (!hasFactor(left)) await deleteRecoveryCodes(tx, actor.userId);
     await factorEvent(tx, actor, label, "mfa.factor.removed", { factor: "totp" }, meta, now);

@@ -14,12 +14,12 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { applicationGroups, applications, groups, oidcModels, userGroups, users } from "@/lib/db/schema";
 import { setUserGroups } from "@/lib/groups/membership";
-import { createAccount } from "@/test/factories";
+import { createAccount, META, startSession } from "@/test/factories";
 import { personAndApp } from "@/test/oidc-fixtures";
 import { onPostgres } from "@/test/test-database";
 import { usableUserOfApp } from "./accounts";
 import { ConsumedMeanwhile, modelDigest, OidcAdapter } from "./adapter";
-import { revokeAppGrants, revokeUserAppAccess } from "./grants";
+import { revokeAppGrants, revokeUserAppAccess, withdrawAppAccess } from "./grants";
 import { flushDeferredWrites, newRequestScope, runInRequestScope } from "./request-scope";
 
 beforeAll(async () => {
@@ -103,6 +103,8 @@ const revocations = {
     writeSystem((tx) => emit(tx, "user.sessions_revoked", { accountId: h.accountId, userId: h.userId, revokeTokens: true, ended: noneEnded() })),
   // Removed from the app's allowed groups: lib/oidc/reactions.ts ends their access to that app alone.
   appGroups: (h: Holder) => writeSystem((tx) => revokeUserAppAccess(tx, h.accountId, h.userId, h.clientId)),
+  // The person's own "Revoke access" on Profile (review 32): their grants and tokens at the app end.
+  withdraw: async (h: Holder) => withdrawAppAccess(await startSession({ id: h.userId, accountId: h.accountId }), h.clientId, META),
   // The app's secret rotated or the app deleted: every grant of the app ends (the app's lock, not the person's).
   appGrants: (h: Holder) => writeSystem((tx) => revokeAppGrants(tx, h.accountId, h.clientId)),
   // The provider's own revocation of the grant (a reused refresh token, RFC 7009, logout): its tokens by

@@ -12,7 +12,9 @@ import { APPLICATION_SIGN_IN } from "@/lib/applications/queries";
 import { createApplicationSchema } from "@/lib/applications/schemas";
 import { eventFiltersSchema } from "@/lib/audit/event-filters";
 import { listEvents } from "@/lib/audit/events";
+import { createGroup } from "@/lib/groups/groups";
 import { revokeUserSessions } from "@/lib/users/access-control";
+import { updateUser } from "@/lib/users/lifecycle";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { oidcModels } from "@/lib/db/schema";
@@ -173,6 +175,44 @@ describe("an app sign-in at the moment the person's sessions are ended", () => {
     for (const { code, verifier } of started) {
       if (!code) continue;
       const answer = await tokenRequest({ grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: spa.clientMetadata().client_id });
+      if (answer.status === 200) working.push(answer);
+    }
+    expect(working).toEqual([]);
+  });
+});
+
+describe("an app sign-in at the moment the person leaves the app's only allowed group (review 32)", () => {
+  it("a sign-in under way when the membership ends leaves no code that still works", async () => {
+    const admin = await startSession(owner);
+    const group = await createGroup(admin, { name: `Wiki editors ${crypto.randomUUID().slice(0, 6)}` }, META);
+    const limited = createApplicationSchema.parse({ name: "Editors' wiki", type: "spa", redirect_uris: [REDIRECT], allowed_groups: [group.id] });
+    const editors = await relyingParty((await createApplication(admin, limited, META)).application.clientId);
+    const person = await createUser(owner.accountId, { role: "user" });
+    await updateUser(admin, person.id, { auto_groups: [group.id] }, META);
+    const jar = await signedInBrowser(person);
+    const start = async () => {
+      const verifier = oidc.randomPKCECodeVerifier();
+      const url = oidc.buildAuthorizationUrl(editors, { redirect_uri: REDIRECT, scope: "openid", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" });
+      const { left } = await browse(url, [...jar]);
+      return { code: left?.searchParams.get("code"), verifier };
+    };
+    expect((await start()).code, "a member signs in").toBeTruthy();
+    // Sign-ins keep coming (each checks the groups before its writes) while an admin takes the person out of the
+    // group, once the first of them has a code: a code stored after the removal must not give tokens.
+    let first: () => void = () => undefined;
+    const firstCode = new Promise<void>((resolve) => (first = resolve));
+    const signIns = Array.from({ length: 24 }, (_, i) =>
+      new Promise((resolve) => setTimeout(resolve, i * 3))
+        .then(start)
+        .then((started) => (started.code && first(), started)),
+    );
+    await Promise.race([firstCode, Promise.all(signIns)]);
+    await updateUser(admin, person.id, { auto_groups: [] }, META);
+    const started = await Promise.all(signIns);
+    const working = [];
+    for (const { code, verifier } of started) {
+      if (!code) continue;
+      const answer = await tokenRequest({ grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: editors.clientMetadata().client_id });
       if (answer.status === 200) working.push(answer);
     }
     expect(working).toEqual([]);

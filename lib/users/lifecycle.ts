@@ -29,7 +29,7 @@ import { assertEmailAvailable } from "./email-availability";
 import { assertPasswordAllowed } from "@/lib/passwords/policy";
 import { endUnusedRecoveryLinks } from "./owner-recovery";
 import { findUserRow, openUser, sealEmail, sealName, sealUsername, userLabel, type UserRecord } from "./records";
-import { mayListHeldBack, retireUsername } from "./retired-usernames";
+import { mayListHeldBack, moveUsername, retireUsername } from "./retired-usernames";
 import { assertSettableUsername, assertUsernameAvailable, checkNewPersonNames, usernameBaseFor } from "./username";
 import { assertProvesItsThem, type FactorProof } from "@/lib/mfa/proof";
 import { assertCanCreateUser, assertCanDeleteUser, assertCanUpdateUser, emailNotOurs, transferNeedsProof, vouchesForEmail } from "./rules";
@@ -310,8 +310,9 @@ async function storeUserUpdate(tx: Tx, before: UserRecord, plan: UserUpdatePlan)
       ...(input.is_blocked && !plan.adoptsBlock ? {} : { directorySuspendedAt: null }),
     })
     .where(and(eq(users.accountId, accountId), eq(users.id, userId)));
-  // The username given up is held back for a while (./retired-usernames.ts): only this person may take it back.
-  if (plan.username) await retireUsername(tx, accountId, userId, before.username);
+  // The username given up is held back for a while (./retired-usernames.ts): only this person may take it back,
+  // and one of theirs taken back is held no longer.
+  if (plan.username) await moveUsername(tx, accountId, userId, before.username, input.username!);
   if (plan.groups) await setUserGroups(tx, accountId, userId, input.auto_groups);
   if (plan.email) await emit(tx, "user.email_changed", { accountId, userId });
   if (plan.name || plan.email || plan.username) {

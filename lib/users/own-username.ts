@@ -18,7 +18,7 @@ import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { z } from "zod";
 import { loadUser } from "./lifecycle";
 import { sealUsername, userLabel, type UserRecord } from "./records";
-import { countHeldFor, retireUsername } from "./retired-usernames";
+import { countHeldFor, moveUsername } from "./retired-usernames";
 import { indexUser } from "./search-source";
 import { assertSettableUsername, assertUsernameAvailable } from "./username";
 import { OWN_USERNAME_HOLD_LIMIT_REACHED, OWN_USERNAMES_HELD_MAX, usernameShapeSchema } from "./username-rule";
@@ -63,7 +63,7 @@ export async function changeOwnUsername(actor: Actor, rawInput: unknown, meta: R
     }
     await assertUsernameAvailable(tx, me.accountId, username, me.userId);
     await tx.update(users).set(sealUsername(me.userId, username)).where(and(eq(users.accountId, me.accountId), eq(users.id, me.userId)));
-    await retireUsername(tx, me.accountId, me.userId, before.username);
+    await moveUsername(tx, me.accountId, me.userId, before.username, username);
     await indexUser(tx, { accountId: me.accountId, id: me.userId, name: before.name, email: before.email, username });
     await recordEvent(tx, {
       accountId: me.accountId,

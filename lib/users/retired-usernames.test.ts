@@ -224,6 +224,20 @@ describe("Settings → Usernames: the held-back list and the owner's early relea
     await expectTaken(createUser(boss, person({ username: "the.admin", name: "Another Admin" }), META), "a name someone holds");
   });
 
+  it("a name its former holder takes back is held no longer: not listed, not releasable (review 32)", async () => {
+    const { user } = await createUser(boss, person({ username: "back.bea", name: "Bea" }), META);
+    await updateUser(boss, user.id, { username: "bea.new" }, META);
+    const [held] = (await list(boss, { search: "back.bea" })).items;
+    expect(held).toMatchObject({ formerUserId: user.id });
+    await updateUser(boss, user.id, { username: "Back.Bea" }, META);
+    expect((await list(boss, { search: "back.bea" })).total, "the person has it again").toBe(0);
+    await expect(releaseRetiredUsername(boss, held.id, META)).rejects.toBeInstanceOf(NotFound);
+    expect((await list(boss, { search: "bea.new" })).items.map((r) => r.formerUserId), "the name given up in turn is held").toEqual([user.id]);
+    // A change of case alone holds nothing: the person has the name.
+    await updateUser(boss, user.id, { username: "back.bea" }, META);
+    expect((await list(boss, { search: "back.bea" })).total).toBe(0);
+  });
+
   it("a name past its period is no longer listed nor releasable", async () => {
     const { user } = await createUser(boss, person({ username: "old.olaf", name: "Olaf" }), META);
     await deleteUser(boss, user.id, META);

@@ -3,8 +3,8 @@
  * to another username by anyone — it is held back for USERNAME_HOLD_DAYS. Meanwhile nobody else may take it
  * (an admin's create or rename, a self-rename on Profile, an invite, a generated name all see it as taken:
  * ./blind-index-lookup.ts reads it with the holders), while the person it belonged to (same user id) may take
- * it back, so a rename is undone freely. An app that keys accounts on preferred_username instead of `sub`
- * would otherwise hand the old person's account to whoever took the name next.
+ * it back, so a rename is undone freely (taking it back ends the hold: moveUsername). An app that keys accounts
+ * on preferred_username instead of `sub` would otherwise hand the old person's account to whoever took the name next.
  *
  * A retired name is found by the username's blind index, like a held one; it is also sealed (AES-256-GCM,
  * bound to the row) only so a key rotation can recompute that index (lib/ops/encrypted-columns.ts). It is
@@ -83,6 +83,23 @@ export async function countHeldFor(tx: Tx, accountId: string, formerUserId: stri
       ),
     );
   return held;
+}
+
+/**
+ * A person's username changes from `from` to `to`, in the transaction that changes it: `from` is held back for them,
+ * and a hold on `to` that was theirs ends, for they have it again (a rename undone): Settings → Usernames no longer
+ * lists it, and the owner can't release a name someone holds. The hold is dropped after `from` is held, so a
+ * change of case alone (the same name) leaves nothing held either.
+ */
+export async function moveUsername(tx: Tx, accountId: string, userId: string, from: string, to: string): Promise<void> {
+  await retireUsername(tx, accountId, userId, from);
+  const name = to.trim();
+  if (!name) return;
+  await tx
+    .delete(retiredUsernames)
+    .where(
+      and(eq(retiredUsernames.accountId, accountId), eq(retiredUsernames.formerUserId, userId), inArray(retiredUsernames.usernameIndex, usernameBlindIndexes(name))),
+    );
 }
 
 /** Drops the rows whose holding period is over (the lookups already ignore them); how many went. */
