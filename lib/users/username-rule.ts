@@ -35,6 +35,7 @@ export const USERNAME_HELD_BACK = `This username was someone else's until lately
  */
 export const OWN_USERNAMES_HELD_MAX = 3;
 export const OWN_USERNAME_HOLD_LIMIT_REACHED = `Your ${OWN_USERNAMES_HELD_MAX} earlier usernames are still held back for you (each for ${USERNAME_HOLD_DAYS} days after you left it): take one of them back, or ask an admin to change yours`;
+
 const USERNAME_PATTERN = /^[\p{L}\p{Nd}._-]+$/u;
 /** Punctuation first, last, or twice in a row. */
 const LOOSE_PUNCTUATION = /^[._-]|[._-]$|[._-]{2}/;
