@@ -824,6 +824,30 @@ describe("an attacker's reread of the silent scopes and select_account (review 3
     }
   });
 
+  it("an interactive sign-in finishing at the moment the person revokes the app's access: its code gives no tokens either", async () => {
+    const app = await newApp("Interactive race");
+    const clientId = app.clientMetadata().client_id;
+    const { jar } = await signedInBrowser();
+    await (await authorize(jar, {}, app)).exchange();
+    const provider = (await currentProvider())!;
+    const proto = provider.Grant.prototype as unknown as { save(this: unknown): Promise<string> };
+    const save = proto.save;
+    const storage = (globalThis as unknown as { latchkeyOidcRequestScope: AsyncLocalStorage<unknown> }).latchkeyOidcRequestScope;
+    proto.save = async function revokedFirst(this: unknown) {
+      proto.save = save;
+      await storage.exit(async () => withdrawAppAccess(await startSession(owner), clientId, META));
+      return save.call(this);
+    };
+    try {
+      const again = await authorize(jar, { scope: "openid profile email" }, app);
+      expect(proto.save).toBe(save);
+      if (again.landed.searchParams.get("code")) await expect(again.exchange()).rejects.toMatchObject({ error: "invalid_grant" });
+      expect(await grantedScopes(owner.accountId, owner.id, clientId)).toEqual(new Set());
+    } finally {
+      proto.save = save;
+    }
+  });
+
   it("select_account's Continue posted by another site (no interaction cookie) gives no code; Continue after the person was blocked is refused", async () => {
     const { jar } = await signedInBrowser(A_MINUTE_AGO());
     const url = oidc.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid", prompt: "select_account", code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: "S256" });
