@@ -114,6 +114,13 @@ describe("readConfig", () => {
     expect(readConfig({ PUBLIC_URL: "https://team.example.com/" }).publicUrl).toBe("https://team.example.com");
   });
 
+  it.each(["https://team.example.com\uFF0Fid", "https://team.example.com%2Fid", "https://team.example.com:99999", "https://team<example.com"])(
+    "refuses a PUBLIC_URL that is no address at all (%s), though no character of it is a slash (review 33): the provider, links and passkeys would fail on it",
+    (value) => {
+      expect(problems({ PUBLIC_URL: value })).toEqual([expect.stringMatching(/^PUBLIC_URL=.* is not valid: it must be an http:\/\/ or https:\/\/ address with no path/)]);
+    },
+  );
+
   it("reports each bad variable once", () => {
     expect(problems({ SIGNIN_DELAY_SECONDS: "-1.5", SETUP_ATTEMPTS_PER_15_MIN: "lots" })).toHaveLength(2);
   });

@@ -56,7 +56,16 @@ const MIN_DIFFERENT_SECRET_CHARACTERS = 8;
  * endpoints all answer there, and an issuer with a path would be published where apps don't look for its discovery
  * document (OpenID Connect Discovery §4 puts it under the path). A trailing slash is allowed and dropped.
  */
-export const PUBLIC_ADDRESS = /^https?:\/\/[^\s/?#@\\]+\/?$/;
+const PUBLIC_ADDRESS = /^https?:\/\/[^\s/?#@\\]+\/?$/;
+
+/**
+ * Whether `value` is a public address (PUBLIC_ADDRESS above) that is also an address at all: the shape alone let
+ * through what no URL parser reads (a full-width solidus "／", an escaped "%2F", a port past 65535), and the
+ * provider's issuer, the links in mail and the passkeys' relying party all fail on it (review 33).
+ */
+export function isPublicAddress(value: string): boolean {
+  return PUBLIC_ADDRESS.test(value) && URL.canParse(value);
+}
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("development"),
@@ -186,7 +195,7 @@ const envSchema = z.object({
   PUBLIC_URL: z
     .string()
     .optional()
-    .refine((v) => !v || PUBLIC_ADDRESS.test(v), "must be an http:// or https:// address with no path (e.g. https://team.example.com): Latchkey is served at the root of its host"),
+    .refine((v) => !v || isPublicAddress(v), "must be an http:// or https:// address with no path (e.g. https://team.example.com): Latchkey is served at the root of its host"),
 });
 
 export type Config = {

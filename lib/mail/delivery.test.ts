@@ -80,6 +80,10 @@ describe("mail settings", { timeout: 60_000 }, () => {
       expect(parsed.error?.issues[0]).toMatchObject({ path: ["public_url"], message: "Must be an http:// or https:// address without a path, like https://team.example.com" });
     }
     expect(mailSettingsInputSchema.parse({ public_url: "https://team.example.com:8443" }).public_url).toBe("https://team.example.com:8443");
+    // Nor one that is no address at all, though it has no slash (review 33): a full-width solidus, an escaped one, a port out of range.
+    for (const public_url of ["https://team.example.com\uFF0Flatchkey", "https://team.example.com%2Flatchkey", "https://team.example.com:70000"]) {
+      expect(mailSettingsInputSchema.safeParse({ public_url }).success, public_url).toBe(false);
+    }
   });
 
   it("seals the SMTP password at rest and never returns it; an empty password keeps it", async () => {

@@ -5,7 +5,7 @@
  * the whole with mailSettingsInputSchema.
  */
 import { z } from "zod";
-import { PUBLIC_ADDRESS } from "@/lib/config";
+import { isPublicAddress } from "@/lib/config";
 import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
 import { numberInput } from "@/lib/http/number-input";
 import { MAIL_SECURITY } from "@/lib/db/schema.sqlite";
@@ -49,7 +49,7 @@ export const mailSettingsInputSchema = z.object({
     .max(2000, "At most 2000 characters")
     .nullish()
     .transform((v) => (v ? v.replace(/\/+$/, "") : null))
-    .refine((v) => v === null || PUBLIC_ADDRESS.test(v), "Must be an http:// or https:// address without a path, like https://team.example.com"),
+    .refine((v) => v === null || isPublicAddress(v), "Must be an http:// or https:// address without a path, like https://team.example.com"),
   notice_password_changed: z.boolean({ error: "Must be true or false" }).default(true),
   notice_two_factor_changed: z.boolean({ error: "Must be true or false" }).default(true),
   notice_access_token_created: z.boolean({ error: "Must be true or false" }).default(true),

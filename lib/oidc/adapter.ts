@@ -641,6 +641,18 @@ class DatabaseAdapter implements Adapter {
       });
       return;
     }
+    if (deferred && this.name === "Grant" && deferred.read.has(modelKey(this.name, digest))) {
+      // A grant this request found stored and saves again (scopes added: a silent request's, ./provider.ts
+      // grantScopesAskedSilently, or the interaction's) is updated, never made anew: revoked meanwhile (the person's
+      // Revoke access, a block, the app's access changed), it stays revoked, and a code minted on it gives no tokens.
+      deferred.writes.push(async (tx) => {
+        await tx
+          .update(oidcModels)
+          .set({ ...values, payloadCiphertext: values.payloadCiphertext || seal() })
+          .where(and(eq(oidcModels.name, this.name), eq(oidcModels.id, digest)));
+      });
+      return;
+    }
     if (deferred && !native) {
       // PostgreSQL: upserts held one after another (a grant's new refresh and access tokens) go in one statement.
       const last = deferred.writes.at(-1) as BatchedUpsert | undefined;
@@ -672,6 +684,7 @@ class DatabaseAdapter implements Adapter {
     const scope = currentScope();
     if (scope && column === "id" && this.name === "Grant") {
       const known = scope.prefetched.get(modelKey("Grant", digest));
+      if (known) deferred?.read.set(modelKey("Grant", digest), { row: known });
       if (known !== undefined) return known === null ? undefined : open(known as Stored);
     }
     const withGrant = scope && column === "id" && GRANT_BOUND.has(this.name) && dialect() === "postgres";

@@ -6,6 +6,7 @@
  * address is the issuer, with openid-client as the app and fetch with a cookie jar as the browser.
  */
 import http from "node:http";
+import type { AsyncLocalStorage } from "node:async_hooks";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import * as oidc from "openid-client";
@@ -33,6 +34,8 @@ import { signInWithPassword, SignInFailed } from "./password-sign-in";
 import { confirmSignInFor } from "./reauthentication";
 import { encodeSessionToken } from "./session-token";
 import { PEER_HEADER } from "@/lib/http/request-meta";
+import { grantedScopes, withdrawAppAccess } from "@/lib/oidc/grants";
+import { currentProvider } from "@/lib/oidc/provider";
 
 const REDIRECT = "http://127.0.0.1:9/callback";
 let server: http.Server;
@@ -763,5 +766,143 @@ describe("CORS for a single-page app", () => {
       const expected = origin === new URL(REDIRECT).origin ? origin : null;
       expect([allowedOrigin(userinfo), allowedOrigin(token)], origin).toEqual([expected, expected]);
     }
+  });
+});
+
+describe("an attacker's reread of the silent scopes and select_account (review 33)", () => {
+  const A_MINUTE_AGO = () => new Date(Date.now() - 60_000);
+  const newApp = async (name: string, extra: Record<string, unknown> = {}) =>
+    relyingParty((await createApplication(await startSession(owner), createApplicationSchema.parse({ name, type: "spa", redirect_uris: [REDIRECT], ...extra }), META)).application.clientId);
+
+  it("a silent request can't add offline_access (it needs prompt=consent, which prompt=none excludes): no refresh token, and the grant keeps none", async () => {
+    const app = await newApp("Silent offline");
+    const { jar } = await signedInBrowser();
+    await (await authorize(jar, {}, app)).exchange();
+    const silent = await authorize(jar, { prompt: "none", scope: "openid profile offline_access email" }, app);
+    expect(silent.landed.searchParams.get("error")).toBeNull();
+    const tokens = await silent.exchange();
+    expect(tokens.refresh_token).toBeUndefined();
+    expect(tokens.scope?.split(" ").sort()).toEqual(["email", "openid", "profile"]);
+    // Nor does a later interactive sign-in without prompt=consent find offline_access granted.
+    expect((await (await authorize(jar, { scope: "openid offline_access" }, app)).exchange()).refresh_token).toBeUndefined();
+  });
+
+  it("after the person's own Revoke access: a silent request for more scopes adds nothing to the revoked grant, consent_required", async () => {
+    const app = await newApp("Silent revoked");
+    const clientId = app.clientMetadata().client_id;
+    const { jar, sessionId } = await signedInBrowser();
+    await (await authorize(jar, {}, app)).exchange();
+    await withdrawAppAccess({ ...(await startSession(owner)), sessionId }, clientId, META);
+    const wider = await authorize(jar, { prompt: "none", scope: "openid profile email roles" }, app);
+    expect(Object.fromEntries(wider.landed.searchParams)).toMatchObject({ error: "consent_required", state: "st4te" });
+    expect(await grantedScopes(owner.accountId, owner.id, clientId)).toEqual(new Set());
+  });
+
+  it("a silent request widening the grant at the moment the person revokes the app's access: no token from it survives the revocation", async () => {
+    const app = await newApp("Silent race");
+    const clientId = app.clientMetadata().client_id;
+    const { jar } = await signedInBrowser();
+    await (await authorize(jar, {}, app)).exchange();
+    const provider = (await currentProvider())!;
+    const proto = provider.Grant.prototype as unknown as { save(this: unknown): Promise<string> };
+    const save = proto.save;
+    const storage = (globalThis as unknown as { latchkeyOidcRequestScope: AsyncLocalStorage<unknown> }).latchkeyOidcRequestScope;
+    // The revocation commits between the silent request's read of the grant and its save (outside that request's scope).
+    proto.save = async function revokedFirst(this: unknown) {
+      proto.save = save;
+      await storage.exit(async () => withdrawAppAccess(await startSession(owner), clientId, META));
+      return save.call(this);
+    };
+    try {
+      const wider = await authorize(jar, { prompt: "none", scope: "openid profile email" }, app);
+      expect(proto.save).toBe(save);
+      const code = wider.landed.searchParams.get("code");
+      if (code) await expect(wider.exchange()).rejects.toMatchObject({ error: "invalid_grant" });
+      expect(await grantedScopes(owner.accountId, owner.id, clientId)).toEqual(new Set());
+    } finally {
+      proto.save = save;
+    }
+  });
+
+  it("an interactive sign-in finishing at the moment the person revokes the app's access: its code gives no tokens either", async () => {
+    const app = await newApp("Interactive race");
+    const clientId = app.clientMetadata().client_id;
+    const { jar } = await signedInBrowser();
+    await (await authorize(jar, {}, app)).exchange();
+    const provider = (await currentProvider())!;
+    const proto = provider.Grant.prototype as unknown as { save(this: unknown): Promise<string> };
+    const save = proto.save;
+    const storage = (globalThis as unknown as { latchkeyOidcRequestScope: AsyncLocalStorage<unknown> }).latchkeyOidcRequestScope;
+    proto.save = async function revokedFirst(this: unknown) {
+      proto.save = save;
+      await storage.exit(async () => withdrawAppAccess(await startSession(owner), clientId, META));
+      return save.call(this);
+    };
+    try {
+      const again = await authorize(jar, { scope: "openid profile email" }, app);
+      expect(proto.save).toBe(save);
+      if (again.landed.searchParams.get("code")) await expect(again.exchange()).rejects.toMatchObject({ error: "invalid_grant" });
+      expect(await grantedScopes(owner.accountId, owner.id, clientId)).toEqual(new Set());
+    } finally {
+      proto.save = save;
+    }
+  });
+
+  it("select_account's Continue posted by another site (no interaction cookie) gives no code; Continue after the person was blocked is refused", async () => {
+    const { jar } = await signedInBrowser(A_MINUTE_AGO());
+    const url = oidc.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid", prompt: "select_account", code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: "S256" });
+    const started = await fetch(url, { redirect: "manual", headers: { cookie: jar.join("; ") } });
+    keepCookies(jar, started);
+    const interaction = new URL(started.headers.get("location")!, base);
+    const page = await fetch(interaction, { redirect: "manual", headers: { cookie: jar.join("; ") } });
+    expect(await page.text()).toContain('value="continue"');
+    const sessionOnly = jar.filter((c) => c.startsWith(`${SESSION_COOKIE}=`)).join("; ");
+    const forged = await fetch(`${interaction}/consent`, { method: "POST", redirect: "manual", headers: { cookie: sessionOnly, "content-type": "application/x-www-form-urlencoded" }, body: "choice=continue" });
+    expect(forged.status).toBe(400);
+    expect(forged.headers.get("location")).toBeNull();
+    // The interaction's own cookie's attributes: SameSite=Lax, so a browser never sends it on another site's POST.
+    expect(started.headers.getSetCookie().find((c) => c.startsWith("_interaction="))).toMatch(/samesite=lax/i);
+    // Blocked while the page was open: Continue is refused, no code.
+    await writeSystem(async (tx) => {
+      await tx.update(users).set({ isBlocked: true }).where(eq(users.id, owner.id));
+    });
+    try {
+      const answer = await fetch(`${interaction}/consent`, { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: "choice=continue" });
+      expect(answer.headers.get("location") ?? "").not.toContain("code=");
+    } finally {
+      await writeSystem(async (tx) => {
+        await tx.update(users).set({ isBlocked: false }).where(eq(users.id, owner.id));
+      });
+    }
+  });
+
+  it("select_account with an id_token_hint naming someone else: login_required, the page never shown; with prompt=login: the fresh sign-in is the choice", async () => {
+    const { jar } = await signedInBrowser(A_MINUTE_AGO());
+    const first = await (await authorize(jar)).exchange();
+    const sam = await createUser(owner.accountId, { email: "sam.hinted@example.com", name: "Sam Hinted", password: "sam's hinted long passphrase" });
+    const { jar: samJar } = { jar: [await sessionCookie((await startSession(sam, A_MINUTE_AGO())).sessionId, sam.id)] };
+    const hinted = await authorize(samJar, { prompt: "select_account", id_token_hint: first.id_token! });
+    expect(Object.fromEntries(hinted.landed.searchParams)).toMatchObject({ error: "login_required", state: "st4te" });
+    const both = await authorize(jar, { prompt: "login select_account" });
+    expect(both.landed.pathname).toBe("/login");
+  });
+
+  it("a token from a silently widened grant: introspection active with the scopes the code had; the refresh token keeps its own scope", async () => {
+    const app = await newApp("Silent introspect");
+    const { jar } = await signedInBrowser();
+    const first = await (await authorize(jar, { scope: "openid profile offline_access", prompt: "consent" }, app)).exchange();
+    expect(first.refresh_token).toBeTruthy();
+    const wider = await (await authorize(jar, { prompt: "none", scope: "openid profile email" }, app)).exchange();
+    const introspect = (token: string) =>
+      fetch(`${base}/oidc/token/introspection`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token, client_id: app.clientMetadata().client_id }) }).then((r) => r.json());
+    expect(await introspect(wider.access_token)).toMatchObject({ active: true, sub: owner.id });
+    expect(((await introspect(wider.access_token)) as { scope: string }).scope.split(" ").sort()).toEqual(["email", "openid", "profile"]);
+    // The earlier refresh token was issued for openid profile offline_access: a refresh asking email is refused.
+    const refresh = await fetch(`${base}/oidc/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: first.refresh_token!, client_id: app.clientMetadata().client_id, scope: "openid email" }),
+    });
+    expect(await refresh.json()).toMatchObject({ error: "invalid_scope" });
   });
 });

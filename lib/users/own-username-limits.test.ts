@@ -86,3 +86,36 @@ describe("tries of a new name", () => {
     expect((await rename(other, "quinn.b")).username).toBe("quinn.b");
   });
 });
+
+describe("an attacker's reread (review 33)", () => {
+  const heldFor = async (userId: string) =>
+    (await writeSystem((tx) => tx.select().from(retiredUsernames).where(eq(retiredUsernames.formerUserId, userId)))).length;
+
+  it(`a change of case alone holds nothing, so it is not refused at ${OWN_USERNAMES_HELD_MAX} held names`, async () => {
+    const member = await startSession(await createUser(accountId, { name: "Cora Case", username: "cora" }));
+    for (const next of ["cora.a", "cora.b", "cora.c"]) await rename(member, next);
+    expect(await heldFor(member.userId)).toBe(OWN_USERNAMES_HELD_MAX);
+    // cora.c → Cora.C: the same name (one blind index), nothing more held after it.
+    expect((await rename(member, "Cora.C")).username).toBe("Cora.C");
+    expect(await heldFor(member.userId)).toBe(OWN_USERNAMES_HELD_MAX);
+    // A new name is still refused.
+    expect(await refusal(rename(member, "cora.d"))).toBeInstanceOf(Conflict);
+  });
+
+  it(`renames to six new names at once, ${OWN_USERNAMES_HELD_MAX - 1} names held: one goes through, at most ${OWN_USERNAMES_HELD_MAX} held after`, async () => {
+    const member = await startSession(await createUser(accountId, { name: "Rhea Rush", username: "rhea" }));
+    for (const next of ["rhea.a", "rhea.b"]) await rename(member, next);
+    const outcomes = await Promise.all(["r1", "r2", "r3", "r4", "r5", "r6"].map((n) => refusal(rename(member, `rhea.${n}`))));
+    expect(outcomes.filter((o) => o === null)).toHaveLength(1);
+    for (const o of outcomes) if (o !== null) expect(o).toBeInstanceOf(Conflict);
+    expect(await heldFor(member.userId)).toBe(OWN_USERNAMES_HELD_MAX);
+  });
+
+  it("a held name's Unicode or case variant is that name: taken back, never a fourth hold", async () => {
+    const member = await startSession(await createUser(accountId, { name: "Una Unicode", username: "una" }));
+    for (const next of ["una.a", "una.b", "una.c"]) await rename(member, next);
+    // Full-width letters fold (NFKC) to "una.a", which is held for Una: taking it back is allowed and holds no more.
+    expect((await rename(member, "ＵＮＡ.a")).username).toBeTruthy();
+    expect(await heldFor(member.userId)).toBe(OWN_USERNAMES_HELD_MAX);
+  });
+});

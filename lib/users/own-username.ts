@@ -18,7 +18,7 @@ import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { z } from "zod";
 import { loadUser } from "./lifecycle";
 import { sealUsername, userLabel, type UserRecord } from "./records";
-import { countHeldFor, moveUsername } from "./retired-usernames";
+import { countHeldAfterMove, moveUsername } from "./retired-usernames";
 import { indexUser } from "./search-source";
 import { assertSettableUsername, assertUsernameAvailable } from "./username";
 import { OWN_USERNAME_HOLD_LIMIT_REACHED, OWN_USERNAMES_HELD_MAX, usernameShapeSchema } from "./username-rule";
@@ -58,7 +58,7 @@ export async function changeOwnUsername(actor: Actor, rawInput: unknown, meta: R
     const before = await loadUser(tx, me.accountId, me.userId);
     if (before.username === username) return before;
     assertSettableUsername(username);
-    if (!can(me, "users:update") && (await countHeldFor(tx, me.accountId, me.userId, username)) >= OWN_USERNAMES_HELD_MAX) {
+    if (!can(me, "users:update") && (await countHeldAfterMove(tx, me.accountId, me.userId, before.username, username)) > OWN_USERNAMES_HELD_MAX) {
       throw new Conflict(OWN_USERNAME_HOLD_LIMIT_REACHED, { username: [OWN_USERNAME_HOLD_LIMIT_REACHED] });
     }
     await assertUsernameAvailable(tx, me.accountId, username, me.userId);

@@ -67,10 +67,11 @@ export async function retireUsername(tx: Tx, accountId: string, formerUserId: st
 }
 
 /**
- * How many usernames are held back now for this person (names they had), leaving out `except` (a name they
- * would take back: it stops being held).
+ * How many usernames would be held back for this person once their username moves from `from` to `to` (moveUsername):
+ * those held now, less `to` (taken back, it stops being held), plus `from` unless it is `to` by another spelling (a
+ * change of case or width holds nothing). The one count a bound on their own changes compares.
  */
-export async function countHeldFor(tx: Tx, accountId: string, formerUserId: string, except: string): Promise<number> {
+export async function countHeldAfterMove(tx: Tx, accountId: string, formerUserId: string, from: string, to: string): Promise<number> {
   const [{ held }] = await tx
     .select({ held: count() })
     .from(retiredUsernames)
@@ -79,10 +80,12 @@ export async function countHeldFor(tx: Tx, accountId: string, formerUserId: stri
         eq(retiredUsernames.accountId, accountId),
         eq(retiredUsernames.formerUserId, formerUserId),
         stillHeld(),
-        notInArray(retiredUsernames.usernameIndex, usernameBlindIndexes(except)),
+        notInArray(retiredUsernames.usernameIndex, usernameBlindIndexes(to)),
       ),
     );
-  return held;
+  const given = from.trim();
+  const sameName = !given || usernameBlindIndexes(to.trim()).includes(usernameBlindIndex(given));
+  return held + (sameName ? 0 : 1);
 }
 
 /**
