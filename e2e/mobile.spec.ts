@@ -182,6 +182,14 @@ test("on a phone the settings tabs are one row that scrolls sideways, the active
   await expect(nav.locator('[data-more-tabs="after"]')).toBeVisible();
   await expect(nav.locator('[data-more-tabs="before"]')).toHaveCount(0);
   await expectNoSidewaysScroll(page, "/settings/appearance in German, dark");
+
+  // A window narrowed from a laptop's width to a phone's (a turned tablet, a resized window) brings the active
+  // tab back into the row (review 34: "Rollen" stayed beyond the right edge).
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(instance.url("/settings/roles"));
+  await untilDashboardHydrated(page);
+  await page.setViewportSize({ width: 360, height: 740 });
+  await expect.poll(() => inView(nav.getByRole("link", { name: "Rollen" })), { message: "Rollen in view after narrowing" }).toBe(true);
   await context.close();
 });
 
