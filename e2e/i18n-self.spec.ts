@@ -88,6 +88,12 @@ test("in German: the invite and the new-password pages", async ({ browser }) => 
   await expect(page.getByLabel("Benutzername")).toBeVisible();
   await expect(page.getByText("Sie können sich damit oder mit Ihrer E-Mail-Adresse anmelden.", { exact: false })).toBeVisible();
   await expect(page.getByRole("button", { name: "Konto anlegen" })).toBeVisible();
+  // Show/Hide says its field in German word order, the noun capitalised (review 34: "Anzeigen passwort").
+  const show = page.getByRole("button", { name: "Passwort anzeigen", exact: true });
+  await expect(show.getByText("Anzeigen", { exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Passwort bestätigen anzeigen", exact: true })).toBeVisible();
+  await show.click();
+  await expect(page.getByRole("button", { name: "Passwort verbergen", exact: true })).toHaveAttribute("aria-pressed", "true");
   await expectAxeClean(page, { rules: "all" });
   await shoot(page, "invite-de");
 

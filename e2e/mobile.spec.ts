@@ -4,7 +4,7 @@
  * scroll inside their own box).
  */
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { signIn, untilDashboardHydrated } from "./support/browser";
+import { linesOfEach, signIn, untilDashboardHydrated } from "./support/browser";
 import { dashboardPages, ownerPage, post, seedDashboard, type Seeded } from "./support/dashboard";
 import { useInstance } from "./support/instance";
 
@@ -182,6 +182,14 @@ test("on a phone the settings tabs are one row that scrolls sideways, the active
   await expect(nav.locator('[data-more-tabs="after"]')).toBeVisible();
   await expect(nav.locator('[data-more-tabs="before"]')).toHaveCount(0);
   await expectNoSidewaysScroll(page, "/settings/appearance in German, dark");
+
+  // A window narrowed from a laptop's width to a phone's (a turned tablet, a resized window) brings the active
+  // tab back into the row (review 34: "Rollen" stayed beyond the right edge).
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(instance.url("/settings/roles"));
+  await untilDashboardHydrated(page);
+  await page.setViewportSize({ width: 360, height: 740 });
+  await expect.poll(() => inView(nav.getByRole("link", { name: "Rollen" })), { message: "Rollen in view after narrowing" }).toBe(true);
   await context.close();
 });
 
@@ -282,5 +290,32 @@ test("a wide table scrolls inside its own box on a phone", async ({ browser }) =
   expect(sizes.scroll).toBeGreaterThan(sizes.client);
   expect(sizes.overflow).toBe("auto");
   await expectNoSidewaysScroll(page, "/activity");
+  await context.close();
+});
+
+test("in German a label stays on one line: a dialog's buttons on a phone, an invite's row actions on a laptop, a badge", async ({ browser }) => {
+  // Review 34: "Passwort zurücksetzen" broke into two lines beside a Cancel stretched to match (a phone's dialog),
+  // "Neu erstellen" into two beside a one-line "Löschen" (a laptop's invites), "Dieses Gerät" split its badge.
+  const seeded = await ensureSeeded();
+  const { context, page } = await ownerPage(browser, instance, { viewport: { width: 360, height: 740 } });
+  await context.addCookies([{ name: "locale", value: "de", url: instance.baseURL }]);
+  await page.goto(instance.url(`/team/users/${seeded.userId}`));
+  await untilDashboardHydrated(page);
+  await page.getByRole("button", { name: "Passwort zurücksetzen" }).click();
+  const dialog = page.getByRole("dialog", { name: "Passwort zurücksetzen" });
+  const buttons = dialog.getByRole("button", { name: /^(Abbrechen|Passwort zurücksetzen)$/ });
+  await expect(buttons).toHaveCount(2);
+  expect(await linesOfEach(buttons), "Abbrechen, Passwort zurücksetzen").toEqual([1, 1]);
+  await page.keyboard.press("Escape");
+
+  await page.goto(instance.url("/profile"));
+  const badge = page.getByRole("region", { name: "Ihre Sitzungen" }).getByText("Dieses Gerät", { exact: true });
+  expect(await linesOfEach(badge)).toEqual([1]);
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(instance.url("/team/users?view=invites"));
+  const actions = page.getByRole("cell").getByRole("button");
+  await expect(actions.first()).toBeVisible();
+  expect(await linesOfEach(actions), "an invite's Neu erstellen and Löschen").toEqual((await actions.all()).map(() => 1));
   await context.close();
 });

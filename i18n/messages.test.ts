@@ -30,6 +30,12 @@ describe("message catalogs", () => {
     for (const [key, names] of english) expect({ key, names: german.get(key) }).toEqual({ key, names });
   });
 
+  it("German says one thing with one word: the owner is der Inhaber, never der Eigentümer (review 34)", () => {
+    // Team, roles and ownership transfer said Inhaber; five LDAP, email and group messages said Eigentümer.
+    const texts = [...german.keys()].map((key) => `${key}: ${getPath(de, key) as string}`);
+    expect(texts.filter((text) => /Eigentümer/.test(text))).toEqual([]);
+  });
+
   it("no message is empty", () => {
     for (const [key] of english) expect(key && (getPath(en, key) as string).trim()).toBeTruthy();
     for (const [key] of german) expect(key && (getPath(de, key) as string).trim()).toBeTruthy();

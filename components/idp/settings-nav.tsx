@@ -70,21 +70,32 @@ export function SettingsNav({ tabs }: { tabs: SettingsTab[] }) {
   }, []);
 
   // The active tab in view, centred when the row scrolls: on arrival and on every change of tab.
-  useLayoutEffect(() => {
+  const centreActive = useCallback((onlyIfHidden: boolean) => {
     const el = row.current;
     const active = el?.querySelector<HTMLElement>('[aria-current="page"]');
-    if (el && active && el.scrollWidth > el.clientWidth) el.scrollLeft = active.offsetLeft - (el.clientWidth - active.offsetWidth) / 2;
-    measure();
-  }, [pathname, measure]);
+    if (!el || !active || el.scrollWidth <= el.clientWidth) return;
+    const hidden = active.offsetLeft < el.scrollLeft || active.offsetLeft + active.offsetWidth > el.scrollLeft + el.clientWidth;
+    if (!onlyIfHidden || hidden) el.scrollLeft = active.offsetLeft - (el.clientWidth - active.offsetWidth) / 2;
+  }, []);
 
-  // A turned phone or a larger text size changes what fits.
+  useLayoutEffect(() => {
+    centreActive(false);
+    measure();
+  }, [pathname, centreActive, measure]);
+
+  // A turned phone or a larger text size changes what fits, and may push the active tab out of the row (review 34:
+  // a window narrowed from a laptop's width to a phone's left "Rollen" beyond the right edge); one the person
+  // scrolled away from while it stays in view is left where it is.
   useEffect(() => {
     const el = row.current;
     if (!el) return;
-    const observer = new ResizeObserver(measure);
+    const observer = new ResizeObserver(() => {
+      centreActive(true);
+      measure();
+    });
     observer.observe(el);
     return () => observer.disconnect();
-  }, [measure]);
+  }, [centreActive, measure]);
 
   const page = (direction: 1 | -1) => {
     const el = row.current;

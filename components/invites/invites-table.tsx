@@ -64,12 +64,12 @@ export function InvitesTable({
       cell: (invite) =>
         isExpired(invite) ? (
           <>
-            <span className="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 ring-1 ring-red-200">{team("expired")}</span>
+            <span className="inline-block whitespace-nowrap rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 ring-1 ring-red-200">{team("expired")}</span>
             {/* The maintenance pass removes it 30 days after it expired (lib/invites/expired.ts). */}
             <p className="mt-1 max-w-[11rem] text-xs text-slate-500">{ti("removedOn", { date: expiredInviteRemovedAt(invite.expiresAt) })}</p>
           </>
         ) : (
-          <span className="rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-700 ring-1 ring-green-200">{team("valid")}</span>
+          <span className="inline-block whitespace-nowrap rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-700 ring-1 ring-green-200">{team("valid")}</span>
         ),
     },
     { id: "expires_at", header: t("expires"), cell: (invite) => <RelativeTime date={invite.expiresAt} /> },

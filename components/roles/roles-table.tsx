@@ -28,7 +28,7 @@ export function RolesTable({ roles }: { roles: RoleWithHolders[] }) {
               <Link href={`/settings/roles/${role.id}`} className="font-medium text-indigo-700 hover:underline">
                 {name(role)}
               </Link>
-              {role.builtIn && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">{tr("builtIn")}</span>}
+              {role.builtIn && <span className="inline-block whitespace-nowrap ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">{tr("builtIn")}</span>}
               <p className="text-xs text-slate-600">{description(role)}</p>
             </>
           ),

@@ -3,6 +3,7 @@
 import { useRef, useState } from "react";
 import { useLocale, useTranslations } from "next-intl";
 import type { FormState } from "@/lib/forms/form-state";
+import { ACTIONS_ROW } from "./form-actions";
 import { Button, type ButtonVariant } from "./button";
 import { Dialog } from "./dialog";
 import { refocusWhenRemoved } from "./focus";
@@ -79,7 +80,7 @@ export function ConfirmAction({
       <Dialog open={open} onClose={() => setOpen(false)} title={title}>
         <form {...form.formProps} className="space-y-4">
           <div className="text-sm text-slate-700">{body}</div>
-          <div className="flex justify-end gap-2">
+          <div className={ACTIONS_ROW}>
             <Button variant="secondary" onClick={() => setOpen(false)}>
               {t("cancel")}
             </Button>

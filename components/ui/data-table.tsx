@@ -114,12 +114,14 @@ export function DataTable<T>({
  * Below the sm breakpoint a row-actions column sticks to the right edge, on its row's surface, with a shadow where
  * rows pass under it. Its buttons (a cell's box of them) stand one above the other there: side by side, three of
  * them (an invite's Resend, Regenerate, Delete) took the whole width of a 390 px phone and covered the row's name.
+ * At every width a button's label stays on one line: on a laptop the German "Neu erstellen" broke into two lines
+ * beside a one-line "Löschen" (review 34); the table scrolls inside its own box before a label wraps.
  */
 function pinned<T>(column: DataColumn<T>, className: string, surface: "row" | "header"): string {
   if (!column.rowActions) return className;
   // Whole class names, so that Tailwind finds them in this file.
   const background = surface === "row" ? "max-sm:bg-white" : "max-sm:bg-slate-50";
-  return `${className} ${background} max-sm:sticky max-sm:right-0 max-sm:whitespace-nowrap max-sm:shadow-[-6px_0_6px_-6px_rgb(15_23_42/0.25)] max-sm:[&>div]:flex-col max-sm:[&>div]:items-stretch`;
+  return `${className} ${background} whitespace-nowrap max-sm:sticky max-sm:right-0 max-sm:shadow-[-6px_0_6px_-6px_rgb(15_23_42/0.25)] max-sm:[&>div]:flex-col max-sm:[&>div]:items-stretch`;
 }
 
 type TableTranslator = ReturnType<typeof useTranslations<"table">>;

@@ -152,9 +152,11 @@ export function PasswordField({
           aria-controls={id}
           className="-ml-px shrink-0 rounded-r-md bg-white px-3 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
         >
-          {shown ? t("hide") : t("show")}
-          {/* Named through its text, not aria-label, so getByLabel("Password") still finds only the input. */}
-          <span className="sr-only"> {label.toLowerCase()}</span>
+          {/* Named through its text, not aria-label, so getByLabel("Password") still finds only the input. The name is
+              the catalog's whole phrase: "Show password", but "Passwort anzeigen" (a German noun keeps its capital and
+              the verb goes last; "Anzeigen passwort" was what gluing the label on gave). */}
+          <span aria-hidden>{shown ? t("hide") : t("show")}</span>
+          <span className="sr-only">{t(shown ? "hideField" : "showField", { field: locale === "en" ? label.toLowerCase() : label })}</span>
         </button>
       </div>
       {measure && (

@@ -15,6 +15,7 @@
 import { useRouter } from "next/navigation";
 import { createContext, useContext, useEffect, useMemo, useRef, useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
+import { ACTIONS_ROW } from "@/components/ui/form-actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { focusFirstInvalid } from "@/components/ui/focus";
@@ -204,7 +205,7 @@ export function BulkSelection({
             </p>
             {unansweredRun && <Alert tone="error">{unansweredRun}</Alert>}
             {confirmFields?.(asking, fieldErrors)}
-            <div className="flex justify-end gap-2">
+            <div className={ACTIONS_ROW}>
               <Button variant="secondary" onClick={() => ask(null)}>
                 {common("cancel")}
               </Button>

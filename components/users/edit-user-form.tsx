@@ -7,7 +7,7 @@ import { updateUserAction } from "@/app/(dashboard)/team/users/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { FormActions } from "@/components/ui/form-actions";
+import { ACTIONS_ROW, FormActions } from "@/components/ui/form-actions";
 import { TextField } from "@/components/ui/text-field";
 import type { Role } from "@/lib/db/schema";
 import { CONFIRM_TRANSFER_FIELD } from "@/lib/users/transfer-confirmation";
@@ -173,7 +173,7 @@ export function EditUserForm({
         <div className="space-y-4 text-sm text-slate-700">
           <p>{transferBody}</p>
           {transferProof && <ProofFields proof={transferProof} errors={proofRefused ? errors : undefined} ids={proofIds} why={t("transferProofWhy")} />}
-          <div className="flex justify-end gap-2">
+          <div className={ACTIONS_ROW}>
             <Button variant="secondary" onClick={() => setConfirming(false)}>
               {common("cancel")}
             </Button>

@@ -16,7 +16,7 @@ export function SessionsTable({ sessions, action }: { sessions: SessionInfo[]; a
       cell: (s) => (
         <>
           <UserAgent ua={s.userAgent} />
-          {s.current && <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-700">{team("thisDevice")}</span>}
+          {s.current && <span className="inline-block whitespace-nowrap ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-700">{team("thisDevice")}</span>}
         </>
       ),
     },

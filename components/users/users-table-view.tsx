@@ -93,7 +93,7 @@ export function UsersTableView({
             {user.name || user.email || user.username}
           </Link>
           {user.id === currentUserId && (
-            <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">{team("you")}</span>
+            <span className="inline-block whitespace-nowrap ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">{team("you")}</span>
           )}
           {/* usernames: under the name (the email has its own column). */}
           <div className="text-slate-500">{user.username}</div>

@@ -26,7 +26,7 @@ export async function EmailSection({ actor }: { actor: Actor }) {
       {unconfirmed && (
         <div className="mb-4 max-w-2xl">
           <p className="mb-2 text-sm text-slate-600">
-            <span className="mr-2 rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200">{t("notConfirmed")}</span>
+            <span className="inline-block whitespace-nowrap mr-2 rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200">{t("notConfirmed")}</span>
             {mail ? t("unconfirmedHint") : t("unconfirmedMailOff")}
           </p>
           {mail && <ConfirmEmailForm />}

@@ -41,7 +41,7 @@ describe("the directory check on Settings → LDAP", () => {
     expect(noted).toContain("The owner&#x27;s entry is no longer in the directory");
     expect(noted).toContain("2 people could not be matched to the directory&#x27;s answer");
     const german = render({ intervalMinutes: 15, lastAt: AT, last: { status: "done", ...counts, not_checked: 1, owner_entry_gone: true } }, de as typeof en, "de");
-    expect(german).toContain("Der Eintrag des Eigentümers ist nicht mehr im Verzeichnis");
+    expect(german).toContain("Der Eintrag des Inhabers ist nicht mehr im Verzeichnis");
     expect(german).toContain("Der Antwort des Verzeichnisses nicht sicher zugeordnet und daher unverändert gelassen: 1 Person");
   });
 });

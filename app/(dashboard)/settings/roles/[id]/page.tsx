@@ -55,7 +55,7 @@ export default async function RolePage({ params, searchParams }: Props) {
       <div className="flex flex-wrap items-center justify-between gap-4">
         <h2 id="role-heading" className="min-w-0 text-base font-semibold text-slate-900 [overflow-wrap:anywhere]">
           {name}
-          {role.builtIn && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-700">{t("builtInFixed")}</span>}
+          {role.builtIn && <span className="inline-block whitespace-nowrap ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-700">{t("builtInFixed")}</span>}
         </h2>
         {!role.builtIn && can(actor, "roles:delete") && <DeleteRoleButton role={role} holders={holders} />}
       </div>

@@ -71,7 +71,7 @@ export default async function ServiceUserPage({
         backHref="/team/service-users"
         backLabel={team("backToServiceUsers")}
         title={user.name}
-        badge={<span className="ml-2 align-middle rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{team("serviceUser")}</span>}
+        badge={<span className="inline-block whitespace-nowrap ml-2 align-middle rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">{team("serviceUser")}</span>}
         actions={<ServiceUserActions user={{ id: user.id, name: user.name, isBlocked: user.isBlocked }} allowed={allowed} />}
       />
 

@@ -100,7 +100,7 @@ export default async function UserPage({
         title={label}
         badge={
           user.id === actor.userId && (
-            <span className="ml-2 align-middle rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">{team("you")}</span>
+            <span className="inline-block whitespace-nowrap ml-2 align-middle rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-700">{team("you")}</span>
           )
         }
         actions={<UserActions user={{ id: user.id, label, isBlocked: user.isBlocked }} allowed={allowed} />}
