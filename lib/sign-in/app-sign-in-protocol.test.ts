@@ -798,29 +798,36 @@ describe("an attacker's reread of the silent scopes and select_account (review 3
     expect(await grantedScopes(owner.accountId, owner.id, clientId)).toEqual(new Set());
   });
 
-  it("a silent request widening the grant at the moment the person revokes the app's access: no token from it survives the revocation", async () => {
-    const app = await newApp("Silent race");
-    const clientId = app.clientMetadata().client_id;
-    const { jar } = await signedInBrowser();
-    await (await authorize(jar, {}, app)).exchange();
-    const provider = (await currentProvider())!;
-    const proto = provider.Grant.prototype as unknown as { save(this: unknown): Promise<string> };
+  /**
+   * The owner's Revoke access of the app, run at the next grant save: between the request's read of the grant and its
+   * write, outside that request's scope (its own unit of work, committed first). `ran` says it happened.
+   */
+  async function revokeAtNextGrantSave(clientId: string) {
+    const proto = (await currentProvider())!.Grant.prototype as unknown as { save(this: unknown): Promise<string> };
     const save = proto.save;
     const storage = (globalThis as unknown as { latchkeyOidcRequestScope: AsyncLocalStorage<unknown> }).latchkeyOidcRequestScope;
-    // The revocation commits between the silent request's read of the grant and its save (outside that request's scope).
     proto.save = async function revokedFirst(this: unknown) {
       proto.save = save;
       await storage.exit(async () => withdrawAppAccess(await startSession(owner), clientId, META));
       return save.call(this);
     };
+    return { ran: () => proto.save === save, restore: () => void (proto.save = save) };
+  }
+
+  it("a silent request widening the grant at the moment the person revokes the app's access: no token from it survives the revocation", async () => {
+    const app = await newApp("Silent race");
+    const clientId = app.clientMetadata().client_id;
+    const { jar } = await signedInBrowser();
+    await (await authorize(jar, {}, app)).exchange();
+    const revoking = await revokeAtNextGrantSave(clientId);
     try {
       const wider = await authorize(jar, { prompt: "none", scope: "openid profile email" }, app);
-      expect(proto.save).toBe(save);
+      expect(revoking.ran()).toBe(true);
       const code = wider.landed.searchParams.get("code");
       if (code) await expect(wider.exchange()).rejects.toMatchObject({ error: "invalid_grant" });
       expect(await grantedScopes(owner.accountId, owner.id, clientId)).toEqual(new Set());
     } finally {
-      proto.save = save;
+      revoking.restore();
     }
   });
 
@@ -829,22 +836,14 @@ describe("an attacker's reread of the silent scopes and select_account (review 3
     const clientId = app.clientMetadata().client_id;
     const { jar } = await signedInBrowser();
     await (await authorize(jar, {}, app)).exchange();
-    const provider = (await currentProvider())!;
-    const proto = provider.Grant.prototype as unknown as { save(this: unknown): Promise<string> };
-    const save = proto.save;
-    const storage = (globalThis as unknown as { latchkeyOidcRequestScope: AsyncLocalStorage<unknown> }).latchkeyOidcRequestScope;
-    proto.save = async function revokedFirst(this: unknown) {
-      proto.save = save;
-      await storage.exit(async () => withdrawAppAccess(await startSession(owner), clientId, META));
-      return save.call(this);
-    };
+    const revoking = await revokeAtNextGrantSave(clientId);
     try {
       const again = await authorize(jar, { scope: "openid profile email" }, app);
-      expect(proto.save).toBe(save);
+      expect(revoking.ran()).toBe(true);
       if (again.landed.searchParams.get("code")) await expect(again.exchange()).rejects.toMatchObject({ error: "invalid_grant" });
       expect(await grantedScopes(owner.accountId, owner.id, clientId)).toEqual(new Set());
     } finally {
-      proto.save = save;
+      revoking.restore();
     }
   });
 
