@@ -47,6 +47,12 @@ export { DEVICE_PATH, DISCOVERY_PATH, OIDC_PREFIX };
 export const interactionPath = (uid: string) => `${OIDC_PREFIX}/interaction/${uid}`;
 
 export const SCOPES = ["openid", "offline_access", "profile", "email", "groups", "roles"] as const;
+
+/** The scopes of `requested` that Latchkey offers, once each, in the order asked (others are ignored, as the provider does). */
+export function offeredScopes(requested: Iterable<string>): string[] {
+  const known = new Set<string>(SCOPES);
+  return [...new Set([...requested].filter((s) => known.has(s)))];
+}
 const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 /** How apps authenticate: web apps with their secret (either way), device and single-page apps with none. */
 const CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"] as const;
@@ -124,8 +130,7 @@ async function grantScopesAskedSilently(ctx: KoaContextWithOIDC): Promise<void> 
   const app = await applicationOf(client.clientId);
   if (!app || app.requireConsent) return;
   const granted = new Set(grant.getOIDCScopeEncountered().split(" "));
-  const known = new Set<string>(SCOPES);
-  const missing = [...ctx.oidc.requestParamScopes].filter((scope) => known.has(scope) && !granted.has(scope));
+  const missing = offeredScopes(ctx.oidc.requestParamScopes).filter((scope) => !granted.has(scope));
   if (missing.length === 0) return;
   grant.addOIDCScope(missing.join(" "));
   await grant.save();

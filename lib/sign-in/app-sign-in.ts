@@ -32,7 +32,7 @@ import { db } from "@/lib/db/database";
 import { grantedScopes } from "@/lib/oidc/grants";
 import { accountChoiceDue, reauthenticationDue, type ReauthenticationParams } from "@/lib/oidc/reauthentication";
 import { whileSignedIn, writeInRequest } from "@/lib/oidc/request-scope";
-import { personForApp, SCOPES } from "@/lib/oidc/provider";
+import { offeredScopes, personForApp } from "@/lib/oidc/provider";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
 import { findUserRow, openIdentity, type UserIdentity } from "@/lib/users/records";
 
@@ -82,8 +82,7 @@ export type AppSignInOutcome =
 const deny = (description: string): AppSignInOutcome => ({ kind: "finish", result: { error: "access_denied", error_description: description } });
 
 function scopesOf(requested: string): string[] {
-  const known = new Set<string>(SCOPES);
-  return [...new Set(requested.split(" ").filter((s) => known.has(s)))];
+  return offeredScopes(requested.split(" "));
 }
 
 async function record(app: ProviderApplication, userId: string, action: string, details: Record<string, unknown>, meta: RequestMeta): Promise<void> {
