@@ -34,7 +34,7 @@ import { accountChoiceDue, reauthenticationDue, type ReauthenticationParams } fr
 import { whileSignedIn, writeInRequest } from "@/lib/oidc/request-scope";
 import { offeredScopes, personForApp } from "@/lib/oidc/provider";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
-import { findUserRow, openIdentity, type UserIdentity } from "@/lib/users/records";
+import { findUserRow, openIdentity } from "@/lib/users/records";
 
 export type AppSignInRequest = {
   provider: Provider;
@@ -108,8 +108,13 @@ export async function recordSilentAppSignIn(clientId: string, userId: string, gr
   if (app) await record(app, userId, APPLICATION_SIGN_IN, { scopes: scopesOf(grantedScope), silent: true }, meta);
 }
 
-/** Who the refusal page says is signed in: the name with the email (or the username), so a second account is told apart. */
-function signedInLabel(person: UserIdentity): string {
+/**
+ * Who the refusal and "Sign in to {app}" pages say is signed in: the name with the email (or the username), so a
+ * second account is told apart; "" for a row gone meanwhile.
+ */
+function signedInLabel(row: Parameters<typeof openIdentity>[0] | undefined): string {
+  if (!row) return "";
+  const person = openIdentity(row);
   const handle = person.email ?? person.username;
   return person.name && handle ? `${person.name} (${handle})` : person.name || handle;
 }
@@ -148,7 +153,7 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
       appName: app.name,
       closed: app.restrictedToGroups && app.allowedGroupIds.length === 0,
       device: app.type === "device",
-      signedInAs: person ? signedInLabel(openIdentity(person)) : "",
+      signedInAs: signedInLabel(person),
     };
   }
 
@@ -158,8 +163,7 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
   if (!signedInAt) return { kind: "sign_in" };
   if (reauthenticationDue(request.reauthentication, signedInAt)) return { kind: "reauthenticate" };
   if (accountChoiceDue(request.reauthentication, signedInAt, request.answered === true)) {
-    const person = await findUserRow(db(), app.accountId, session.userId);
-    return { kind: "choose_account", appName: app.name, signedInAs: person ? signedInLabel(openIdentity(person)) : "" };
+    return { kind: "choose_account", appName: app.name, signedInAs: signedInLabel(await findUserRow(db(), app.accountId, session.userId)) };
   }
 
   const scopes = scopesOf(request.requestedScope);
