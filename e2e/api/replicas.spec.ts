@@ -19,6 +19,7 @@ import { roundRobinProxy, startOwnPostgres, type RoundRobin } from "../support/r
 import { startExpectingExit, startServer, type Instance } from "../support/server";
 import { choosePassword, cookieClient, tokenClient, uniqueEmail, type Client } from "../support/users-api";
 import { runNpmScript, type ScriptRun } from "../support/npm-script";
+import { basicAuth, postForm, registerApp } from "../support/provider-client";
 
 // Fifty password hashes per race on a shared machine take longer than the default minute.
 test.describe.configure({ mode: "serial", timeout: 240_000 });
@@ -29,6 +30,8 @@ const SHARED = {
   AUTH_SECRET: crypto.randomBytes(32).toString("base64url"),
   TRUST_PROXY: "true",
   TOKEN_RATE_LIMIT_PER_MINUTE: String(TOKEN_LIMIT),
+  // An issuer for the OpenID provider on both (a name only: B's token endpoint is called at its own address).
+  PUBLIC_URL: "http://replicas.latchkey.test",
 };
 
 let postgres: PostgresServer;
@@ -161,6 +164,112 @@ test("50 concurrent accepts of one invite spread over both replicas: one user", 
   const { users, total } = await tokenClient(b, await ownerToken("invite-check")).list({ search: invite.email });
   expect(total).toBe(1);
   expect(users[0].id).toBe(winners[0].body.user_id);
+});
+
+/**
+ * Review 35: what each process keeps. Every probe changes a thing on A and acts on B at once, after B
+ * has used (and could have kept) the old state.
+ */
+// The owner's session on either replica: minting a token per probe would meet the password and token rate limits.
+
+test("an application's rotated secret and its deletion on A: B's OpenID provider refuses the old secret, then the app", async () => {
+  const admin = { cookie: ownerCookie, origin: a.baseURL };
+  const app = await registerApp(a, admin, { name: "Replica app", type: "web", redirect_uris: ["http://127.0.0.1:9/callback"] });
+  // A made-up code with the right secret: the client is authenticated (invalid_grant), so B has read the app.
+  const token = (secret: string) => postForm(b, "/oidc/token", "198.51.100.201", { grant_type: "authorization_code", code: "made-up", redirect_uri: "http://127.0.0.1:9/callback", code_verifier: "v".repeat(43) }, basicAuth(app.client_id, secret));
+  const before = await token(app.client_secret!);
+  expect(before.status, before.text).toBe(400);
+  expect(before.body.error).toBe("invalid_grant");
+
+  const rotated = await call<{ client_secret: string }>(a, `/api/applications/${app.id}/rotate-secret`, { method: "POST", headers: admin });
+  expect(rotated.status, rotated.text).toBe(200);
+  const old = await token(app.client_secret!);
+  expect(old.status, old.text).toBe(401);
+  expect(old.body.error).toBe("invalid_client");
+  expect((await token(rotated.body.client_secret)).body.error).toBe("invalid_grant");
+
+  const deleted = await call(a, `/api/applications/${app.id}`, { method: "DELETE", headers: admin });
+  expect([200, 204], deleted.text).toContain(deleted.status);
+  const gone = await token(rotated.body.client_secret);
+  expect(gone.status, gone.text).toBe(401);
+  expect(gone.body.error).toBe("invalid_client");
+});
+
+test("a custom role's permission taken away on A: B refuses its holder's token on the next request", async () => {
+  const admin = cookieClient(a, ownerCookie);
+  const role = await admin.post<{ id: string }>("/api/roles", { name: "Replica readers", permissions: ["events:read"] });
+  expect([200, 201], role.text).toContain(role.status);
+  const bot = await admin.post<{ id: string }>("/api/users", { is_service_user: true, name: "Replica reader", role: "user" });
+  expect(bot.status, bot.text).toBe(200);
+  const given = await admin.put(`/api/users/${bot.body.id}/roles`, { role_ids: [role.body.id] });
+  expect(given.status, given.text).toBe(200);
+  const minted = await admin.post<{ plain_token: string }>(`/api/users/${bot.body.id}/tokens`, { name: "reader" });
+  expect(minted.status, minted.text).toBe(200);
+  const onB = tokenClient(b, minted.body.plain_token);
+  // Before: B answers (and has now seen this token and its permissions).
+  expect((await onB.get("/api/events?limit=1")).status).toBe(200);
+
+  const narrowed = await admin.put(`/api/roles/${role.body.id}`, { name: "Replica readers", permissions: [] });
+  expect(narrowed.status, narrowed.text).toBe(200);
+  expectApiError(await onB.get("/api/events?limit=1"), 403);
+});
+
+test("the instance renamed on A: B's appearance and its sign-in page show the new name", async () => {
+  const admin = cookieClient(a, ownerCookie);
+  const onB = cookieClient(b, ownerCookie);
+  const login = async () => (await fetch(b.url("/login"))).text();
+  expect(await login()).not.toContain("Replica Harbour");
+  expect((await onB.get<{ name: string }>("/api/settings/appearance")).status).toBe(200);
+  const renamed = await admin.put("/api/settings/appearance", { name: "Replica Harbour" });
+  expect(renamed.status, renamed.text).toBe(200);
+  expect((await onB.get<{ name: string }>("/api/settings/appearance")).body.name).toBe("Replica Harbour");
+  expect(await login()).toContain("Replica Harbour");
+});
+
+test("a session revoked and a token deleted on A: B refuses them on the next request", async () => {
+  const admin = cookieClient(a, ownerCookie);
+  const email = uniqueEmail("revoked");
+  const user = await admin.createUser({ email, name: "Rhea Revoked", role: "user", auto_groups: [] });
+  const first = await signInOrFail(b, email, user.password!);
+  const password = choosePassword("rhea");
+  const changed = await cookieClient(b, first).put(`/api/users/${user.id}/password`, { old_password: user.password, new_password: password });
+  expect(changed.status, changed.text).toBe(200);
+  const cookie = await signInOrFail(b, email, password);
+  const minted = await cookieClient(b, cookie).post<{ plain_token: string; id: string }>(`/api/users/${user.id}/tokens`, { name: "rhea-cli", expires_in: 1, password });
+  expect(minted.status, minted.text).toBe(200);
+  expect((await tokenClient(b, minted.body.plain_token).get("/api/users/current")).status).toBe(200);
+  expect((await cookieClient(b, cookie).get("/api/users/current")).status).toBe(200);
+
+  // The person deletes their own token on A (their session there).
+  const onA = cookieClient(a, cookie);
+  const tokens = await onA.get<Array<{ id: string; name: string }>>(`/api/users/${user.id}/tokens`);
+  expect(tokens.status, tokens.text).toBe(200);
+  const tokenId = tokens.body.find((t) => t.name === "rhea-cli")!.id;
+  const revokedToken = await onA.delete(`/api/users/${user.id}/tokens/${tokenId}`);
+  expect([200, 204], revokedToken.text).toContain(revokedToken.status);
+  expectApiError(await tokenClient(b, minted.body.plain_token).get("/api/users/current"), 401);
+
+  const sessions = await admin.get<Array<{ id: string }>>(`/api/users/${user.id}/sessions`);
+  expect(sessions.status, sessions.text).toBe(200);
+  for (const s of sessions.body) {
+    const ended = await admin.delete(`/api/users/${user.id}/sessions/${s.id}`);
+    expect([200, 204], ended.text).toContain(ended.status);
+  }
+  expectApiError(await cookieClient(b, cookie).get("/api/users/current"), 401);
+});
+
+test("a person renamed on A: B's list and search show the new name at once", async () => {
+  const admin = cookieClient(a, ownerCookie);
+  const onB = cookieClient(b, ownerCookie);
+  const email = uniqueEmail("renamed");
+  const user = await admin.createUser({ email, name: "Orla Oldname", role: "user", auto_groups: [] });
+  expect((await onB.list({ search: "oldname" })).ids).toEqual([user.id]);
+  expect((await onB.user(user.id)).name).toBe("Orla Oldname");
+  const renamed = await admin.updateUser(user.id, { name: "Orla Newname" });
+  expect(renamed.status, renamed.text).toBe(200);
+  expect((await onB.list({ search: "oldname" })).total).toBe(0);
+  expect((await onB.list({ search: "newname" })).ids).toEqual([user.id]);
+  expect((await onB.user(user.id)).name).toBe("Orla Newname");
 });
 
 /** `npm run verify-events` against the shared database. */
