@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import type { PostgresServer } from "../../scripts/test-support/postgres.mjs";
-import { ACCESS_TOKEN_PATTERN, call, expectApiError, expectNoLeak, signInOrFail } from "../support/api";
+import { ACCESS_TOKEN_PATTERN, call, expectApiError, expectNoLeak, signIn, signInOrFail } from "../support/api";
 import { acceptInvite, createInvite, invitee } from "../support/invites-api";
 import { roundRobinProxy, startOwnPostgres, type RoundRobin } from "../support/replicas";
 import { startExpectingExit, startServer, type Instance } from "../support/server";
@@ -270,6 +270,39 @@ test("a person renamed on A: B's list and search show the new name at once", asy
   expect((await onB.list({ search: "oldname" })).total).toBe(0);
   expect((await onB.list({ search: "newname" })).ids).toEqual([user.id]);
   expect((await onB.user(user.id)).name).toBe("Orla Newname");
+});
+
+test("a held-back username released on A: B lets it be taken on the next request", async () => {
+  const onA = cookieClient(a, ownerCookie);
+  const onB = cookieClient(b, ownerCookie);
+  const leaver = await onA.post<{ id: string }>("/api/users", { username: "Replica.Leaver", name: "Lee Leaver", role: "user" });
+  expect(leaver.status, leaver.text).toBe(200);
+  expect((await onA.delete(`/api/users/${leaver.body.id}`)).status).toBe(200);
+  // B refuses it while it is held back (and has now read that).
+  expect((await onB.post("/api/users", { username: "replica.leaver", name: "New Lee", role: "user" })).status).toBe(409);
+  const held = await onA.get<Array<{ id: string }>>("/api/settings/retired-usernames?search=replica.leaver");
+  expect(held.body).toHaveLength(1);
+  expect((await onA.delete(`/api/settings/retired-usernames/${held.body[0].id}`)).status).toBe(200);
+  const taken = await onB.post("/api/users", { username: "replica.leaver", name: "New Lee", role: "user" });
+  expect(taken.status, taken.text).toBe(200);
+});
+
+test("two-factor required for everyone on A: B's next password sign-in asks for it, and stops asking when it is lifted", async () => {
+  const onA = cookieClient(a, ownerCookie);
+  const email = uniqueEmail("policy");
+  const user = await onA.createUser({ email, name: "Pia Policy", role: "user", auto_groups: [] });
+  const first = await signInOrFail(b, email, user.password!);
+  const password = choosePassword("pia");
+  expect((await cookieClient(b, first).put(`/api/users/${user.id}/password`, { old_password: user.password, new_password: password })).status).toBe(200);
+  await signInOrFail(b, email, password);
+  try {
+    expect((await onA.put("/api/settings/security", { require_for: "everyone", grace_days: 0 })).status).toBe(200);
+    const asked = await signIn(b, email, password);
+    expect(asked.signedIn, `signed in on B without the required second factor (location ${asked.location})`).toBe(false);
+  } finally {
+    expect((await onA.put("/api/settings/security", { require_for: "nobody" })).status).toBe(200);
+  }
+  await signInOrFail(b, email, password);
 });
 
 /** `npm run verify-events` against the shared database. */
