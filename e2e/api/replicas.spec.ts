@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import type { PostgresServer } from "../../scripts/test-support/postgres.mjs";
-import { ACCESS_TOKEN_PATTERN, call, expectApiError, expectNoLeak, signIn, signInOrFail } from "../support/api";
+import { ACCESS_TOKEN_PATTERN, call, CookieJar, expectApiError, expectNoLeak, signIn, signInOrFail } from "../support/api";
 import { acceptInvite, createInvite, invitee } from "../support/invites-api";
 import { roundRobinProxy, startOwnPostgres, type RoundRobin } from "../support/replicas";
 import { startExpectingExit, startServer, type Instance } from "../support/server";
@@ -303,6 +303,73 @@ test("two-factor required for everyone on A: B's next password sign-in asks for 
     expect((await onA.put("/api/settings/security", { require_for: "nobody" })).status).toBe(200);
   }
   await signInOrFail(b, email, password);
+});
+
+/** Follows B's redirects for an app's authorization request (the issuer's address is B's own here) until they leave it; the last location. */
+async function authorizeOnB(query: Record<string, string>, cookie: string): Promise<{ status: number; location: string; body: string }> {
+  const jar = new CookieJar();
+  for (const part of cookie.split("; ")) jar.update(new Headers([["set-cookie", part]]));
+  let next = b.url(`/oidc/auth?${new URLSearchParams(query)}`);
+  let last = { status: 0, location: next, body: "" };
+  for (let hop = 0; hop < 10; hop += 1) {
+    const res = await fetch(next, { redirect: "manual", headers: { cookie: jar.header } });
+    jar.update(res.headers);
+    last = { status: res.status, location: next, body: await res.text() };
+    const to = res.headers.get("location");
+    if (!to) break;
+    const target = new URL(to, next);
+    next = target.href.startsWith(SHARED.PUBLIC_URL) ? b.url(target.pathname + target.search) : target.href;
+    last.location = next;
+    if (!next.startsWith(b.baseURL)) break;
+  }
+  return last;
+}
+
+test("an app's redirect URIs and allowed groups changed on A: B's OpenID provider follows on the next request", async () => {
+  const admin = cookieClient(a, ownerCookie);
+  const group = await admin.post<{ id: string }>("/api/groups", { name: "Replica app users" });
+  expect(group.status, group.text).toBe(200);
+  const email = uniqueEmail("appuser");
+  const user = await admin.createUser({ email, name: "Ada Appuser", role: "user", auto_groups: [group.body.id] });
+  const first = await signInOrFail(b, email, user.password!);
+  const password = choosePassword("ada");
+  expect((await cookieClient(b, first).put(`/api/users/${user.id}/password`, { old_password: user.password, new_password: password })).status).toBe(200);
+  const cookie = await signInOrFail(b, email, password);
+  const REDIRECT = "http://127.0.0.1:9/callback";
+  const app = await registerApp(a, { cookie: ownerCookie, origin: a.baseURL }, { name: "Replica group app", type: "web", redirect_uris: [REDIRECT], allowed_groups: [group.body.id] });
+
+  const verifier = crypto.randomBytes(32).toString("base64url");
+  const query = {
+    client_id: app.client_id,
+    redirect_uri: REDIRECT,
+    response_type: "code",
+    scope: "openid offline_access",
+    prompt: "consent",
+    code_challenge: crypto.createHash("sha256").update(verifier).digest("base64url"),
+    code_challenge_method: "S256",
+    state: "s",
+  };
+  const signedIn = await authorizeOnB(query, cookie);
+  const code = new URL(signedIn.location).searchParams.get("code");
+  expect(code, `${signedIn.status} ${signedIn.location} ${signedIn.body.slice(0, 300)}`).toBeTruthy();
+  const form = (f: Record<string, string>) => postForm(b, "/oidc/token", "198.51.100.202", f, basicAuth(app.client_id, app.client_secret!));
+  const tokens = await form({ grant_type: "authorization_code", code: code!, redirect_uri: REDIRECT, code_verifier: verifier });
+  expect(tokens.status, tokens.text).toBe(200);
+  const refreshed = await form({ grant_type: "refresh_token", refresh_token: (tokens.body as { refresh_token: string }).refresh_token });
+  expect(refreshed.status, refreshed.text).toBe(200);
+
+  // Out of the app's only group on A: B's next refresh is refused.
+  expect((await admin.updateUser(user.id, { auto_groups: [] })).status).toBe(200);
+  const refused = await form({ grant_type: "refresh_token", refresh_token: (refreshed.body as { refresh_token: string }).refresh_token });
+  expect(refused.status, refused.text).toBe(400);
+  expect(refused.body.error).toBe("invalid_grant");
+
+  // A redirect URI taken away on A: B's authorization request with it is refused, not sent there.
+  const changed = await call(a, `/api/applications/${app.id}`, { method: "PUT", headers: { cookie: ownerCookie, origin: a.baseURL }, json: { redirect_uris: ["http://127.0.0.1:9/elsewhere"], allowed_groups: [] } });
+  expect(changed.status, changed.text).toBe(200);
+  const stale = await authorizeOnB(query, cookie);
+  expect(stale.location.startsWith(REDIRECT), `B still sent the person to the removed redirect URI: ${stale.location}`).toBe(false);
+  expect(stale.status).toBe(400);
 });
 
 /** `npm run verify-events` against the shared database. */
