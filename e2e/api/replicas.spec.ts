@@ -9,11 +9,12 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import type { PostgresServer } from "../../scripts/test-support/postgres.mjs";
-import { ACCESS_TOKEN_PATTERN, call, CookieJar, expectApiError, expectNoLeak, signIn, signInOrFail } from "../support/api";
+import { ACCESS_TOKEN_PATTERN, call, CookieJar, expectApiError, expectNoLeak, SESSION_COOKIE, signIn, signInOrFail } from "../support/api";
 import { acceptInvite, createInvite, invitee } from "../support/invites-api";
 import { roundRobinProxy, startOwnPostgres, type RoundRobin } from "../support/replicas";
 import { startExpectingExit, startServer, type Instance } from "../support/server";
@@ -370,6 +371,39 @@ test("an app's redirect URIs and allowed groups changed on A: B's OpenID provide
   const stale = await authorizeOnB(query, cookie);
   expect(stale.location.startsWith(REDIRECT), `B still sent the person to the removed redirect URI: ${stale.location}`).toBe(false);
   expect(stale.status).toBe(400);
+});
+
+/** B's GET /auth/proxy from 127.0.0.1 (a socket address the trusted ranges may name) with the proxy's headers. */
+function proxySignInOnB(headers: Record<string, string>): Promise<{ location: string | null; signedIn: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(b.url("/auth/proxy?callbackUrl=%2Fteam%2Fusers"), { localAddress: "127.0.0.1", headers, agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ location: res.headers.location ?? null, signedIn: (res.headers["set-cookie"] ?? []).some((c) => c.startsWith(`${SESSION_COOKIE}=`)) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+test("header sign-in turned on and off on A: B believes the proxy's header, then ignores it, on the next request", async () => {
+  const admin = cookieClient(a, ownerCookie);
+  const email = uniqueEmail("header");
+  const user = await admin.createUser({ email, name: "Hal Header", role: "user", auto_groups: [] });
+  const first = await signInOrFail(b, email, user.password!);
+  expect((await cookieClient(b, first).put(`/api/users/${user.id}/password`, { old_password: user.password, new_password: choosePassword("hal") })).status).toBe(200);
+  const asUser = { "remote-user": "hal", "remote-email": email };
+  expect((await proxySignInOnB(asUser)).signedIn).toBe(false);
+  try {
+    const on = await admin.put("/api/settings/trusted-header", { enabled: true, trusted_ranges: ["127.0.0.1/32"], email_header: "Remote-Email" });
+    expect(on.status, on.text).toBe(200);
+    const believed = await proxySignInOnB(asUser);
+    expect(believed.signedIn, `location ${believed.location}`).toBe(true);
+  } finally {
+    expect((await admin.put("/api/settings/trusted-header", { enabled: false, trusted_ranges: ["127.0.0.1/32"] })).status).toBe(200);
+  }
+  const ignored = await proxySignInOnB(asUser);
+  expect(ignored.signedIn).toBe(false);
+  expect(ignored.location).toContain("/login?error=proxy_header_missing");
 });
 
 /** `npm run verify-events` against the shared database. */
