@@ -15,7 +15,7 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import type { PostgresServer } from "../../scripts/test-support/postgres.mjs";
 import { ACCESS_TOKEN_PATTERN, call, CookieJar, expectApiError, expectNoLeak, SESSION_COOKIE, signIn, signInOrFail } from "../support/api";
-import { acceptInvite, createInvite, invitee } from "../support/invites-api";
+import { acceptInvite, createInvite, invitee, lookupInvite } from "../support/invites-api";
 import { roundRobinProxy, startOwnPostgres, type RoundRobin } from "../support/replicas";
 import { startExpectingExit, startServer, type Instance } from "../support/server";
 import { choosePassword, cookieClient, tokenClient, uniqueEmail, type Client } from "../support/users-api";
@@ -404,6 +404,17 @@ test("header sign-in turned on and off on A: B believes the proxy's header, then
   const ignored = await proxySignInOnB(asUser);
   expect(ignored.signedIn).toBe(false);
   expect(ignored.location).toContain("/login?error=proxy_header_missing");
+});
+
+test("an invite withdrawn on A: B's lookup and accept of its link refuse it", async () => {
+  const admin = cookieClient(a, ownerCookie);
+  const invite = await createInvite(admin, invitee("withdrawn"));
+  expect((await lookupInvite(b, invite.invite_link)).status).toBe(200);
+  const withdrawn = await admin.delete(`/api/users/invites/${invite.id}`);
+  expect(withdrawn.status, withdrawn.text).toBe(200);
+  expect([404, 410]).toContain((await lookupInvite(b, invite.invite_link)).status);
+  const accepted = await acceptInvite(b, invite.invite_link, choosePassword("withdrawn"), { "x-forwarded-for": "198.51.100.203" });
+  expect([404, 410], accepted.text).toContain(accepted.status);
 });
 
 /** `npm run verify-events` against the shared database. */
