@@ -5,7 +5,10 @@
  * sees on its next request: users, blocks, rate limits; races spread over both
  * still end with one owner and one user per invite; the activity chain stays
  * one chain (`npm run verify-events`). A replica without the shared secrets in
- * its environment refuses to start.
+ * its environment refuses to start. Review 35 (docs/security.md): what each
+ * process keeps — applications, roles, appearance, sessions and tokens, names,
+ * held-back usernames, the two-factor policy, header sign-in, invites — changed
+ * on A and used on B at once.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
