@@ -3,12 +3,15 @@
  * (./provider.ts currentProvider). A request that finds a build under way which began before such a
  * change must not take that build's provider: it would sign for the old issuer.
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import type Provider from "oidc-provider";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { config } from "@/lib/config";
 import { createAccount } from "@/test/factories";
 import { currentProvider } from "./provider";
 import { newRequestScope, runInRequestScope } from "./request-scope";
+import { loadSigningKeys, rotateSigningKeys, SIGNING_DAYS } from "./signing-keys";
 
 type Built = { provider: Provider; issuer: string; keysVersion: number; builtAt: number };
 const holder = globalThis as unknown as { latchkeyOidcProvider?: Built; latchkeyOidcBuilding?: Promise<Built> };
@@ -60,4 +63,36 @@ describe("currentProvider", () => {
     setTimeout(underWay.finish, 20);
     expect(await asked).toBe(underWay.stale.provider);
   });
+
+  it("keys another replica made (its write bumps their version, nothing in this process saw it): the next request is served with them (review 35)", async () => {
+    environment.publicUrl = "https://keys.example";
+    const ask = () => runInRequestScope(newRequestScope(false), () => currentProvider());
+    const before = await ask();
+    expect(await ask()).toBe(before);
+    const kidsBefore = (await loadSigningKeys()).map((k) => k.kid);
+
+    // What the other replica's daily pass does when the keys are near retirement; this process only shares the database.
+    expect(await rotateSigningKeys(new Date(Date.now() + SIGNING_DAYS * 24 * 60 * 60 * 1000))).toBeGreaterThan(0);
+    const made = (await loadSigningKeys()).map((k) => k.kid).filter((kid) => !kidsBefore.includes(kid));
+    expect(made.length).toBeGreaterThan(0);
+
+    const after = await ask();
+    expect(after).not.toBe(before);
+    const published = await jwksOf(after!);
+    for (const kid of made) expect(published).toContain(kid);
+  });
 });
+
+/** The key ids the provider publishes at its JWKS endpoint, asked over HTTP on loopback. */
+async function jwksOf(provider: Provider): Promise<string[]> {
+  const server = http.createServer(provider.callback());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}/oidc/jwks`);
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
