@@ -21,7 +21,7 @@ import { ACCESS_TOKEN_PATTERN, call, CookieJar, expectApiError, expectNoLeak, SE
 import { acceptInvite, createInvite, invitee, lookupInvite } from "../support/invites-api";
 import { roundRobinProxy, startOwnPostgres, type RoundRobin } from "../support/replicas";
 import { startExpectingExit, startServer, type Instance } from "../support/server";
-import { choosePassword, cookieClient, tokenClient, uniqueEmail, type Client } from "../support/users-api";
+import { choosePassword, cookieClient, signInAndChangePassword, tokenClient, uniqueEmail, type Client } from "../support/users-api";
 import { runNpmScript, type ScriptRun } from "../support/npm-script";
 import { basicAuth, postForm, registerApp } from "../support/provider-client";
 
@@ -234,11 +234,8 @@ test("a session revoked and a token deleted on A: B refuses them on the next req
   const admin = cookieClient(a, ownerCookie);
   const email = uniqueEmail("revoked");
   const user = await admin.createUser({ email, name: "Rhea Revoked", role: "user", auto_groups: [] });
-  const first = await signInOrFail(b, email, user.password!);
-  const password = choosePassword("rhea");
-  const changed = await cookieClient(b, first).put(`/api/users/${user.id}/password`, { old_password: user.password, new_password: password });
-  expect(changed.status, changed.text).toBe(200);
-  const cookie = await signInOrFail(b, email, password);
+  // First sign-in (on B) and the forced password change, as the person.
+  const { cookie, password } = await signInAndChangePassword(b, { id: user.id, email }, user.password!);
   const minted = await cookieClient(b, cookie).post<{ plain_token: string; id: string }>(`/api/users/${user.id}/tokens`, { name: "rhea-cli", expires_in: 1, password });
   expect(minted.status, minted.text).toBe(200);
   expect((await tokenClient(b, minted.body.plain_token).get("/api/users/current")).status).toBe(200);
