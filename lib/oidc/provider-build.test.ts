@@ -6,14 +6,18 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type Provider from "oidc-provider";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { config } from "@/lib/config";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { oidcSigningKeys } from "@/lib/db/schema";
 import { createAccount } from "@/test/factories";
 import { currentProvider } from "./provider";
 import { newRequestScope, runInRequestScope } from "./request-scope";
 import { loadSigningKeys, rotateSigningKeys, SIGNING_DAYS } from "./signing-keys";
 
-type Built = { provider: Provider; issuer: string; keysVersion: number; builtAt: number };
+type Built = { provider: Provider; issuer: string; keysVersion: number; servesUntil: number };
 const holder = globalThis as unknown as { latchkeyOidcProvider?: Built; latchkeyOidcBuilding?: Promise<Built> };
 const environment = config() as { publicUrl: string | null };
 const original = environment.publicUrl;
@@ -24,11 +28,12 @@ beforeAll(async () => {
 
 afterEach(() => {
   environment.publicUrl = original;
+  vi.useRealTimers();
 });
 
 /** A build begun for `issuer` that finishes when `finish` is called (as ./provider.ts's own clears itself). */
 function buildUnderWay(issuer: string) {
-  const stale: Built = { provider: { issuer } as unknown as Provider, issuer, keysVersion: Number.MAX_SAFE_INTEGER, builtAt: Date.now() };
+  const stale: Built = { provider: { issuer } as unknown as Provider, issuer, keysVersion: Number.MAX_SAFE_INTEGER, servesUntil: Infinity };
   let finish!: () => void;
   holder.latchkeyOidcProvider = undefined;
   holder.latchkeyOidcBuilding = new Promise<Built>((resolve) => {
@@ -80,6 +85,33 @@ describe("currentProvider", () => {
     expect(after).not.toBe(before);
     const published = await jwksOf(after!);
     for (const kid of made) expect(published).toContain(kid);
+  });
+
+  it("a key's retirement, which writes nothing: the next request after that moment is served by a provider signing with its successor", async () => {
+    environment.publicUrl = "https://retire.example";
+    const ask = () => runInRequestScope(newRequestScope(false), () => currentProvider());
+    const now = Date.now();
+    await rotateSigningKeys(new Date(now + SIGNING_DAYS * 24 * 60 * 60 * 1000)); // the successors, as the daily pass makes them
+    const es256 = (await db().select().from(oidcSigningKeys).where(eq(oidcSigningKeys.alg, "ES256"))).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    const signing = es256.find((r) => r.createdAt.getTime() <= now && r.retiresAt.getTime() > now)!;
+    const successor = es256.find((r) => r.createdAt.getTime() >= signing.retiresAt.getTime())!;
+    // Bring the hand-over to a minute from now (made long ago by the daily pass: nothing is written at the moment itself).
+    const handOver = new Date(now + 60_000);
+    await writeSystem(async (tx) => {
+      await tx.update(oidcSigningKeys).set({ retiresAt: handOver }).where(eq(oidcSigningKeys.kid, signing.kid));
+      await tx.update(oidcSigningKeys).set({ createdAt: handOver }).where(eq(oidcSigningKeys.kid, successor.kid));
+    });
+    holder.latchkeyOidcProvider = undefined;
+
+    vi.useFakeTimers({ toFake: ["Date"], now });
+    const before = await ask();
+    expect(await ask()).toBe(before);
+    expect((await jwksOf(before!)).find((kid) => [signing.kid, successor.kid].includes(kid))).toBe(signing.kid);
+
+    vi.setSystemTime(handOver.getTime() + 1_000);
+    const after = await ask();
+    expect(after).not.toBe(before);
+    expect((await jwksOf(after!)).find((kid) => [signing.kid, successor.kid].includes(kid))).toBe(successor.kid);
   });
 });
 

@@ -35,7 +35,7 @@ import { applicationOf } from "./clients";
 import { maxAgeExceeded } from "./reauthentication";
 import { cacheVersionNow, currentScope, oncePerRequest, personMemoKey, whileSignedIn } from "./request-scope";
 import { deviceConfirmPage, deviceInputPage, messagePage, PAGE_POLICY, signOutPage, viewerFor, type DeviceRequest } from "./pages";
-import { ensureSigningKeys, loadSigningKeys, SIGNING_KEYS_VERSION } from "./signing-keys";
+import { ensureSigningKeys, loadSigningKeySet, SIGNING_KEYS_VERSION } from "./signing-keys";
 
 import { DEVICE_PATH, DISCOVERY_PATH, OIDC_PREFIX, PROVIDER_ROUTES } from "./paths";
 import { PROVIDER_CLOCK_TOLERANCE_SECONDS } from "./interactions";
@@ -346,7 +346,8 @@ function reuseClients(provider: Provider): void {
   };
 }
 
-type Built = { provider: Provider; issuer: string; keysVersion: number; builtAt: number };
+/** `servesUntil`: an hour after the build, or sooner when a key starts signing or retires (nothing is written then). */
+type Built = { provider: Provider; issuer: string; keysVersion: number; servesUntil: number };
 // On globalThis: the server's mount (instrumentation bundle) and route handlers (other bundles) share one instance.
 const holder = globalThis as unknown as { latchkeyOidcProvider?: Built; latchkeyOidcBuilding?: Promise<Built> };
 
@@ -356,7 +357,7 @@ export async function currentProvider(): Promise<Provider | null> {
   if (!status.available) return null;
   const version = await cacheVersionNow(SIGNING_KEYS_VERSION);
   const built = holder.latchkeyOidcProvider;
-  if (built && servesAsOf(built, status.issuer, version) && Date.now() - built.builtAt < REBUILD_AFTER_MS) return built.provider;
+  if (built && servesAsOf(built, status.issuer, version) && Date.now() < built.servesUntil) return built.provider;
   // A build already under way may have begun before a change this request has seen (a new public
   // address, rotated keys): its provider would sign for the old issuer. Wait for it, then build anew.
   for (;;) {
@@ -373,13 +374,14 @@ function servesAsOf(built: Built, issuer: string, keysVersion: number): boolean 
 /** Builds the provider (making the signing keys on the very first start); one build at a time per process. */
 async function buildNow(issuer: string, keysVersion: number): Promise<Built> {
   try {
-    let keys = await loadSigningKeys();
-    if (keys.length === 0) {
+    let set = await loadSigningKeySet();
+    if (set.keys.length === 0) {
       await ensureSigningKeys();
-      keys = await loadSigningKeys();
+      set = await loadSigningKeySet();
     }
-    if (keys.length === 0) throw new Error("The OpenID provider has no signing keys (another replica is making them): try again");
-    const next: Built = { provider: build(issuer, keys), issuer, keysVersion, builtAt: Date.now() };
+    if (set.keys.length === 0) throw new Error("The OpenID provider has no signing keys (another replica is making them): try again");
+    const servesUntil = Math.min(Date.now() + REBUILD_AFTER_MS, set.changesAt ?? Infinity);
+    const next: Built = { provider: build(issuer, set.keys), issuer, keysVersion, servesUntil };
     holder.latchkeyOidcProvider = next;
     return next;
   } finally {

@@ -89,14 +89,27 @@ export async function ensureSigningKeys(now = new Date()): Promise<void> {
  * the next one, which verifiers may already fetch).
  */
 export async function loadSigningKeys(now = new Date()): Promise<PrivateJwk[]> {
+  return (await loadSigningKeySet(now)).keys;
+}
+
+/**
+ * loadSigningKeys's keys, and `changesAt`: the next moment that set or its order changes with nothing written (a
+ * key starts signing, retires or leaves the JWKS), after which a provider built from it must be built again; null
+ * when no key will change.
+ */
+export async function loadSigningKeySet(now = new Date()): Promise<{ keys: PrivateJwk[]; changesAt: number | null }> {
   const rows = await db().select().from(oidcSigningKeys);
   const t = now.getTime();
   const rank = (r: (typeof rows)[number]) => {
     if (r.createdAt.getTime() <= t && r.retiresAt.getTime() > t) return 0; // signing now
     return r.createdAt.getTime() > t ? 1 : 2; // next, then retired
   };
-  return rows
-    .filter((r) => r.expiresAt.getTime() > t)
-    .sort((a, b) => rank(a) - rank(b) || b.createdAt.getTime() - a.createdAt.getTime())
-    .map((r) => JSON.parse(decryptField(r.privateJwkCiphertext, sealContext(r.kid))) as PrivateJwk);
+  const published = rows.filter((r) => r.expiresAt.getTime() > t);
+  const moments = published.flatMap((r) => [r.createdAt, r.retiresAt, r.expiresAt].map((d) => d.getTime()).filter((m) => m > t));
+  return {
+    keys: published
+      .sort((a, b) => rank(a) - rank(b) || b.createdAt.getTime() - a.createdAt.getTime())
+      .map((r) => JSON.parse(decryptField(r.privateJwkCiphertext, sealContext(r.kid))) as PrivateJwk),
+    changesAt: moments.length > 0 ? Math.min(...moments) : null,
+  };
 }
