@@ -17,6 +17,7 @@ import { openInstanceDatabase } from "../support/database";
 import { setUpOwner, useInstance } from "../support/instance";
 import { noteSecret } from "../support/secrets";
 import { tokenClient } from "../support/users-api";
+import { questionAnswer } from "../../test/question-page";
 import { startAuthorization } from "../support/provider-client";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
@@ -96,14 +97,14 @@ async function browse(url: string, cookie: string, jar = jarWith(cookie), init: 
   throw new Error("too many redirects");
 }
 
-/** Presses a Latchkey page's button in the sign-in (consent's Allow or Deny, a refusal's Back): posts its form's `choice`. */
+/** Presses a Latchkey page's button in the sign-in (consent's Allow or Deny, a refusal's Back): posts its form as a browser does. */
 async function answerPage(html: string, jar: CookieJar, choice: "allow" | "deny") {
-  const action = /action="([^"]+\/consent)"/.exec(html)?.[1];
-  expect(action).toBeTruthy();
-  return browse(new URL(action!, instance.baseURL).href, "", jar, {
+  const { action, body } = questionAnswer(html, choice);
+  expect(action).toMatch(/\/consent$/);
+  return browse(new URL(action, instance.baseURL).href, "", jar, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: `choice=${choice}`,
+    body,
   });
 }
 

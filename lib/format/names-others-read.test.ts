@@ -49,7 +49,7 @@ describe("names others read are one line of visible text", () => {
     const viewer = viewerOf({});
     for (const html of [
       deviceConfirmPage(viewer, "<form></form>", stored, "BCDF-GHJK"),
-      consentPage(viewer, "/oidc/interaction/abc/consent", stored, ["openid"]),
+      consentPage(viewer, { action: "/oidc/interaction/abc/consent", shownTo: "user-1" }, stored, ["openid"], "Olive"),
       messagePage(viewer, "deviceDone", { app: stored }),
     ]) {
       expect(html).toContain("<strong>Grafana :edoc siht</strong>");

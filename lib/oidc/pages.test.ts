@@ -9,21 +9,25 @@ describe("the provider's pages follow the person's language and theme", () => {
   });
 
   it("renders German with the theme's class on <html>, and escapes the app's name", () => {
-    const html = consentPage(viewerOf({ cookie: "locale=de; theme=dark" }), "/oidc/interaction/abc/consent", "<Wiki & Co>", ["openid", "email"]);
+    const answer = { action: "/oidc/interaction/abc/consent", shownTo: "user-1" };
+    const html = consentPage(viewerOf({ cookie: "locale=de; theme=dark" }), answer, "<Wiki & Co>", ["openid", "email"], "Olive <Owner> (olive@example.com)");
     expect(html).toContain('<html lang="de" class="dark">');
     expect(html).toContain("&lt;Wiki &amp; Co&gt; erlauben?");
     expect(html).toContain("<strong>&lt;Wiki &amp; Co&gt;</strong> möchte Sie mit Latchkey anmelden");
     expect(html).toContain("<li>Ihre E-Mail-Adresse</li>");
     expect(html).not.toContain("<Wiki");
+    expect(html).toContain("als <strong>Olive &lt;Owner&gt; (olive@example.com)</strong>");
+    expect(html).toContain('<input type="hidden" name="shown_to" value="user-1">');
   });
 
   it("asks which account, in German, naming who is signed in (escaped) with Continue and Use another account", () => {
-    const html = chooseAccountPage(viewerOf({ cookie: "locale=de" }), "/oidc/interaction/abc/consent", "Wiki", "Olive <Owner> (olive@example.com)");
+    const html = chooseAccountPage(viewerOf({ cookie: "locale=de" }), { action: "/oidc/interaction/abc/consent", shownTo: "u\"1" }, "Wiki", "Olive <Owner> (olive@example.com)");
     expect(html).toContain("<h1>Bei Wiki anmelden</h1>");
     expect(html).toContain("als <strong>Olive &lt;Owner&gt; (olive@example.com)</strong>");
     expect(html).toContain('<button type="submit" name="choice" value="continue" autofocus>Weiter</button>');
     expect(html).toContain('name="choice" value="switch"');
     expect(html).not.toContain("<Owner>");
+    expect(html).toContain('<input type="hidden" name="shown_to" value="u&quot;1">');
   });
 
   it("labels the provider's code field, in the viewer's language, without its inline script", () => {

@@ -106,7 +106,7 @@ export function richText(t: ReturnType<typeof textsFor>, key: Parameters<ReturnT
  */
 const appLabel = (app: string) => asDisplayText(app, APPLICATION_NAME_MAX);
 
-/** A person's name and email as the refusal page names them (a name stored before names were held to one line included). */
+/** A person's name and email as the consent, account-choice and refusal pages name them (a name stored before names were held to one line included). */
 const PERSON_LABEL_MAX = 400;
 
 /**
@@ -230,8 +230,27 @@ export function deviceConfirmPage(viewer: Viewer, form: string, name: string, us
   );
 }
 
-/** The consent question: which app, and what it would see; the answer posts to action. */
-export function consentPage(viewer: Viewer, action: string, name: string, scopes: string[]): string {
+/**
+ * Where a page's answer posts, and whose it is: the person the page was shown to (their user id, in the form as
+ * `shown_to`). An answer posted after someone else signed in in another tab is no answer (lib/sign-in/app-sign-in.ts).
+ */
+export type AnswerTo = { action: string; shownTo: string };
+
+function answerForm(answer: AnswerTo, buttons: string): string {
+  return `<form method="post" action="${escapeHtml(answer.action)}">
+      <input type="hidden" name="shown_to" value="${escapeHtml(answer.shownTo)}">
+      ${buttons}
+    </form>`;
+}
+
+/** "You're signed in to {instance} as {who}." (nothing for a person gone meanwhile). */
+function signedInLine(viewer: Viewer, t: ReturnType<typeof textsFor>, signedInAs: string): string {
+  const person = asDisplayText(signedInAs, PERSON_LABEL_MAX);
+  return person ? `<p>${richText(t, "refused.signedInAs", { who: person, instance: viewer.instanceName })}</p>` : "";
+}
+
+/** The consent question: which app, what it would see, and who is answering. */
+export function consentPage(viewer: Viewer, answer: AnswerTo, name: string, scopes: string[], signedInAs: string): string {
   const t = textsFor(viewer);
   const app = appLabel(name);
   const instance = viewer.instanceName;
@@ -245,11 +264,12 @@ export function consentPage(viewer: Viewer, action: string, name: string, scopes
     viewer,
     t("consent.title", { app }),
     `<h1>${escapeHtml(t("consent.heading", { app }))}</h1><p>${richText(t, "consent.body", { app, instance })}</p>
-    <ul>${items}</ul>
-    <form method="post" action="${escapeHtml(action)}">
-      <button type="submit" name="choice" value="allow" autofocus>${escapeHtml(t("consent.allow"))}</button>
-      <button type="submit" name="choice" value="deny" class="secondary">${escapeHtml(t("consent.deny"))}</button>
-    </form>`,
+    <ul>${items}</ul>${signedInLine(viewer, t, signedInAs)}
+    ${answerForm(
+      answer,
+      `<button type="submit" name="choice" value="allow" autofocus>${escapeHtml(t("consent.allow"))}</button>
+      <button type="submit" name="choice" value="deny" class="secondary">${escapeHtml(t("consent.deny"))}</button>`,
+    )}`,
   );
 }
 
@@ -257,18 +277,18 @@ export function consentPage(viewer: Viewer, action: string, name: string, scopes
  * The app asks the person to choose the account (prompt=select_account): who is signed in, "Continue as …" (the
  * answer "continue") and "Use another account" ("switch": signed out, then the sign-in page). Both post to action.
  */
-export function chooseAccountPage(viewer: Viewer, action: string, name: string, signedInAs: string): string {
+export function chooseAccountPage(viewer: Viewer, answer: AnswerTo, name: string, signedInAs: string): string {
   const t = textsFor(viewer);
   const app = appLabel(name);
-  const person = asDisplayText(signedInAs, PERSON_LABEL_MAX);
   return page(
     viewer,
     t("chooseAccount.title", { app }),
-    `<h1>${escapeHtml(t("chooseAccount.heading", { app }))}</h1><p>${richText(t, "refused.signedInAs", { who: person, instance: viewer.instanceName })}</p>
-    <form method="post" action="${escapeHtml(action)}">
-      <button type="submit" name="choice" value="continue" autofocus>${escapeHtml(t("chooseAccount.continue"))}</button>
-      <button type="submit" name="choice" value="switch" class="secondary">${escapeHtml(t("refused.switch"))}</button>
-    </form>`,
+    `<h1>${escapeHtml(t("chooseAccount.heading", { app }))}</h1>${signedInLine(viewer, t, signedInAs)}
+    ${answerForm(
+      answer,
+      `<button type="submit" name="choice" value="continue" autofocus>${escapeHtml(t("chooseAccount.continue"))}</button>
+      <button type="submit" name="choice" value="switch" class="secondary">${escapeHtml(t("refused.switch"))}</button>`,
+    )}`,
   );
 }
 
@@ -276,25 +296,24 @@ export function chooseAccountPage(viewer: Viewer, action: string, name: string, 
  * The person may not sign in to this app (not in its allowed groups, or the app admits nobody now: `closed`): why,
  * in Latchkey's words, who is signed in, "Back to the app" (a device app: "Cancel the device's sign-in", as there is
  * no app page to go back to), which sends the app access_denied, and "Use another account" (signed in with the wrong
- * one on a shared computer). Both post to action.
+ * one on a shared computer). Both post to the answer's action.
  */
 export function refusedPage(
   viewer: Viewer,
-  action: string,
+  answer: AnswerTo,
   name: string,
   { closed, device, signedInAs }: { closed: boolean; device: boolean; signedInAs: string },
 ): string {
   const t = textsFor(viewer);
   const app = appLabel(name);
-  const person = asDisplayText(signedInAs, PERSON_LABEL_MAX);
-  const who = person ? `<p>${richText(t, "refused.signedInAs", { who: person, instance: viewer.instanceName })}</p>` : "";
   return page(
     viewer,
     t("refused.title", { app }),
-    `<h1>${escapeHtml(t("refused.heading", { app }))}</h1><p>${richText(t, closed ? "refused.bodyClosed" : "refused.body", { app, instance: viewer.instanceName })}</p>${who}
-    <form method="post" action="${escapeHtml(action)}">
-      <button type="submit" name="choice" value="deny">${escapeHtml(device ? t("refused.backDevice") : t("refused.back", { app }))}</button>
-      <button type="submit" name="choice" value="switch" class="secondary">${escapeHtml(t("refused.switch"))}</button>
-    </form>`,
+    `<h1>${escapeHtml(t("refused.heading", { app }))}</h1><p>${richText(t, closed ? "refused.bodyClosed" : "refused.body", { app, instance: viewer.instanceName })}</p>${signedInLine(viewer, t, signedInAs)}
+    ${answerForm(
+      answer,
+      `<button type="submit" name="choice" value="deny">${escapeHtml(device ? t("refused.backDevice") : t("refused.back", { app }))}</button>
+      <button type="submit" name="choice" value="switch" class="secondary">${escapeHtml(t("refused.switch"))}</button>`,
+    )}`,
   );
 }

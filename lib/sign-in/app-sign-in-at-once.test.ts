@@ -22,6 +22,7 @@ import { currentProvider } from "@/lib/oidc/provider";
 import { flushDeferredWrites, newRequestScope, runInRequestScope, SignedOutMeanwhile } from "@/lib/oidc/request-scope";
 import { AT_ONCE } from "@/test/at-once";
 import { createUser, META, startSession } from "@/test/factories";
+import { questionAnswer } from "@/test/question-page";
 import { browseWithin, signedInJar } from "@/test/provider-browser";
 import { startProviderServer } from "@/test/provider-server";
 import { decideAppSignIn } from "./app-sign-in";
@@ -118,10 +119,9 @@ describe("the consent page answered twice at once", () => {
     const verifier = oidc.randomPKCECodeVerifier();
     const url = oidc.buildAuthorizationUrl(asking, { redirect_uri: REDIRECT, scope: "openid", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" });
     const consent = await browse(url, jar);
-    const action = /<form method="post" action="([^"]+)">/.exec(consent.body)?.[1];
+    const { action, body } = questionAnswer(consent.body, "allow");
     expect(action).toMatch(/\/consent$/);
-    const allow = () =>
-      browse(new URL(action!, base), [...jar], { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "choice=allow" });
+    const allow = () => browse(new URL(action, base), [...jar], { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
     const answers = await Promise.all([allow(), allow()]);
     const codes = answers.map((a) => a.left?.searchParams.get("code")).filter((c): c is string => Boolean(c));
     expect(codes).toHaveLength(1);

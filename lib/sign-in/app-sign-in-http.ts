@@ -19,7 +19,7 @@ import { ConsumedMeanwhile, InteractionSpentMeanwhile, OidcAdapter } from "@/lib
 import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
 import { emptyBasicSecretAsClientId } from "@/lib/oidc/basic-credentials";
 import { slowDownEarlyPolls } from "@/lib/oidc/device-polling";
-import { chooseAccountPage, consentPage, escapeHtml, messagePage, PAGE_POLICY, refusedPage, signOutPage, viewerFor } from "@/lib/oidc/pages";
+import { chooseAccountPage, consentPage, escapeHtml, messagePage, PAGE_POLICY, refusedPage, signOutPage, viewerFor, type AnswerTo } from "@/lib/oidc/pages";
 import { interactionPathOf, interactionUidOf, isAuthorizationResume, isExactProviderPath, ownsPath, PROVIDER_ROUTES } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, providerStatus } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope, SignedOutMeanwhile, type SignedInForApps } from "@/lib/oidc/request-scope";
@@ -82,7 +82,8 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
     sendHtml(res, 400, messagePage(await viewerFor(req.headers), "expired"));
     return;
   }
-  const choice = answering ? (await readForm(req)).get("choice") : null;
+  const form = answering ? await readForm(req) : null;
+  const choice = form?.get("choice") ?? null;
   if (choice === "switch") return useAnotherAccount(req, res, uid);
   // The decision's writes (grant, activity event) and the interaction's result commit together, before the answer leaves.
   // False after answering that the sign-in expired: another request spent the interaction, or the session ended.
@@ -107,6 +108,7 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
     grantId: details.grantId,
     consent: choice === "allow" ? "allow" : choice === "deny" ? "deny" : undefined,
     answered: choice === "allow" || choice === "deny" || choice === "continue",
+    answeredFor: form ? (form.get("shown_to") ?? "") : undefined,
     meta: requestMeta(webHeaders(req)),
   });
   if (outcome.kind === "finish") {
@@ -136,15 +138,20 @@ async function interaction(req: IncomingMessage, res: ServerResponse, uid: strin
       send(res, 303, "text/plain", "", { location: `/change-password?${new URLSearchParams({ callbackUrl: interactionPath(uid) })}` });
       return;
     case "consent":
-      sendHtml(res, 200, consentPage(await viewerFor(req.headers), `${interactionPath(uid)}/consent`, outcome.appName, outcome.scopes));
+      sendHtml(res, 200, consentPage(await viewerFor(req.headers), answerTo(uid, outcome), outcome.appName, outcome.scopes, outcome.signedInAs));
       return;
     case "refused":
-      sendHtml(res, 403, refusedPage(await viewerFor(req.headers), `${interactionPath(uid)}/consent`, outcome.appName, outcome));
+      sendHtml(res, 403, refusedPage(await viewerFor(req.headers), answerTo(uid, outcome), outcome.appName, outcome));
       return;
     case "choose_account":
-      sendHtml(res, 200, chooseAccountPage(await viewerFor(req.headers), `${interactionPath(uid)}/consent`, outcome.appName, outcome.signedInAs));
+      sendHtml(res, 200, chooseAccountPage(await viewerFor(req.headers), answerTo(uid, outcome), outcome.appName, outcome.signedInAs));
       return;
   }
+}
+
+/** Where the interaction's pages post their answer, and whom they were shown to. */
+function answerTo(uid: string, outcome: { shownTo: string }): AnswerTo {
+  return { action: `${interactionPath(uid)}/consent`, shownTo: outcome.shownTo };
 }
 
 /**

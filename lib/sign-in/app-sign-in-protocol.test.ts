@@ -26,6 +26,7 @@ import { writeSystem } from "@/lib/data/unit-of-work";
 import { sessions, users } from "@/lib/db/schema";
 import { completeSetup, setupInputSchema } from "@/lib/setup/setup";
 import { createUser, META, startSession } from "@/test/factories";
+import { questionAnswer } from "@/test/question-page";
 import { resolveSession, sessionSignedInAt } from "@/lib/sessions/sessions";
 import { oidcRequestHandler } from "./app-sign-in-http";
 import { SESSION_COOKIE } from "./auth-cookies";
@@ -140,7 +141,7 @@ async function browse(url: URL, jar: string[], refusals: string[] = [], refusalA
     const back = location ? null : refusalForm(res.status, body);
     if (back) {
       refusals.push(body.replace(/<style>[^]*<\/style>/, ""));
-      const answer = await fetch(new URL(back, next), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: `choice=${refusalAnswer}` });
+      const answer = await fetch(new URL(back, next), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: questionAnswer(body, refusalAnswer).body });
       keepCookies(jar, answer);
       const target = new URL(answer.headers.get("location") ?? "", next);
       if (target.origin !== base || target.pathname === "/login") return target;
@@ -193,9 +194,9 @@ async function authorizeAnswering(jar: string[], app: oidc.Configuration, choice
     else page = res;
   }
   const html = await page!.text();
-  const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1];
-  expect(action, `no question page: ${html.slice(0, 500)}`).toMatch(/\/consent$/);
-  const answer = await fetch(new URL(action!, next), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: `choice=${choice}` });
+  const { action, body } = questionAnswer(html, choice);
+  expect(action).toMatch(/\/consent$/);
+  const answer = await fetch(new URL(action, next), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body });
   keepCookies(jar, answer);
   const back = new URL(answer.headers.get("location") ?? "", next);
   const landed = back.origin === base && back.pathname !== "/login" ? await browse(back, jar) : back;
@@ -457,6 +458,71 @@ describe("a fresh sign-in (prompt=login, max_age older than the session)", () =>
   });
 });
 
+describe("a question page answered after someone else signed in in another tab", () => {
+  /** The authorization request up to its first question page: the page's HTML and where it was served. */
+  async function questionPage(jar: string[], app: oidc.Configuration, extra: Record<string, string>) {
+    const verifier = oidc.randomPKCECodeVerifier();
+    let next = oidc.buildAuthorizationUrl(app, { redirect_uri: REDIRECT, scope: "openid profile", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", ...extra });
+    for (let hop = 0; hop < 8; hop += 1) {
+      const res = await fetch(next, { redirect: "manual", headers: { cookie: jar.join("; ") } });
+      keepCookies(jar, res);
+      const location = res.headers.get("location");
+      if (!location) return { html: await res.text(), at: next, verifier };
+      next = new URL(location, next);
+    }
+    throw new Error("too many redirects");
+  }
+  /** Presses `choice` on `html`'s form: the answer's status, body and where it sent the browser. */
+  async function press(jar: string[], html: string, at: URL, choice: string) {
+    const { action, body } = questionAnswer(html, choice);
+    const res = await fetch(new URL(action, at), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body });
+    keepCookies(jar, res);
+    return { status: res.status, html: await res.text(), location: res.headers.get("location") };
+  }
+  /** What signing in as `person` in another tab does to this browser: its Latchkey session cookie is now theirs. */
+  async function otherTabSignsIn(jar: string[], person: { id: string; accountId: string }) {
+    const { sessionId } = await startSession(person, new Date(Date.now() - 60_000));
+    jar.splice(0, jar.length, ...jar.filter((c) => !c.startsWith(`${SESSION_COOKIE}=`)), await sessionCookie(sessionId, person.id));
+  }
+
+  it("'Continue' shown to the owner, pressed after Sam signed in: Sam is asked, no code; Sam's own Continue signs Sam in", async () => {
+    const sam = await createUser(owner.accountId, { email: "sam.tab@example.com", name: "Sam Tab", password: "sam's own long passphrase" });
+    const { jar } = await signedInBrowser(new Date(Date.now() - 60_000));
+    const asked = await questionPage(jar, rp, { prompt: "select_account" });
+    expect(asked.html).toContain("as <strong>Olive Owner (owner@example.com)</strong>");
+    await otherTabSignsIn(jar, sam);
+    const pressed = await press(jar, asked.html, asked.at, "continue");
+    expect(pressed.location).toBeNull();
+    expect(pressed.html).toContain("<h1>Sign in to NetBird dashboard</h1>");
+    expect(pressed.html).toContain("as <strong>Sam Tab (sam.tab@example.com)</strong>");
+    const again = await press(jar, pressed.html, asked.at, "continue");
+    const sent = new URL(again.location ?? "", base);
+    const landed = sent.origin === base ? await browse(sent, jar) : sent;
+    expect(`${landed.origin}${landed.pathname}`).toBe(REDIRECT);
+    const tokens = await oidc.authorizationCodeGrant(rp, landed, { pkceCodeVerifier: asked.verifier });
+    expect(tokens.claims()).toMatchObject({ sub: sam.id });
+  });
+
+  it("'Allow' on the consent page shown to the owner, pressed after Sam signed in: nothing granted to Sam, Sam is asked; the page names who answers", async () => {
+    const sam = await createUser(owner.accountId, { email: "sam.consent@example.com", name: "Sam Consent", password: "sam's own long passphrase" });
+    const { application } = await createApplication(await startSession(owner), createApplicationSchema.parse({ name: "Notes", type: "spa", redirect_uris: [REDIRECT], require_consent: true }), META);
+    const notes = await relyingParty(application.clientId);
+    const { jar } = await signedInBrowser();
+    const asked = await questionPage(jar, notes, {});
+    expect(asked.html).toContain("<h1>Allow Notes?</h1>");
+    expect(asked.html).toContain("as <strong>Olive Owner (owner@example.com)</strong>");
+    await otherTabSignsIn(jar, sam);
+    const pressed = await press(jar, asked.html, asked.at, "allow");
+    expect(pressed.location).toBeNull();
+    expect(pressed.html).toContain("as <strong>Sam Consent (sam.consent@example.com)</strong>");
+    expect(await grantedScopes(owner.accountId, sam.id, application.clientId)).toEqual(new Set());
+    // "Deny" from the owner's page doesn't answer for Sam either.
+    const denied = await press(jar, asked.html, asked.at, "deny");
+    expect(denied.location).toBeNull();
+    expect(denied.html).toContain("as <strong>Sam Consent (sam.consent@example.com)</strong>");
+  });
+});
+
 describe("prompt=select_account", () => {
   // A session begun in the request's own second counts as the choice made on the way (accountChoiceDue).
   const A_MINUTE_AGO = () => new Date(Date.now() - 60_000);
@@ -590,7 +656,7 @@ describe("device flow", () => {
     expect(page).toContain("Cancel the device&#39;s sign-in");
     expect(page).not.toContain("Back to Restricted CLI");
     const back = refusalForm(res.status, page)!;
-    res = await fetch(new URL(back, base), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: "choice=deny" });
+    res = await fetch(new URL(back, base), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: questionAnswer(page, "deny").body });
     for (let hop = 0; hop < 6 && res.headers.get("location"); hop += 1) {
       keepCookies(jar, res);
       res = await fetch(new URL(res.headers.get("location")!, base), { redirect: "manual", headers: { cookie: jar.join("; ") } });
@@ -866,7 +932,7 @@ describe("an attacker's reread of the silent scopes and select_account (review 3
       await tx.update(users).set({ isBlocked: true }).where(eq(users.id, owner.id));
     });
     try {
-      const answer = await fetch(`${interaction}/consent`, { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: "choice=continue" });
+      const answer = await fetch(`${interaction}/consent`, { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: `choice=continue&shown_to=${owner.id}` });
       expect(answer.headers.get("location") ?? "").not.toContain("code=");
     } finally {
       await writeSystem(async (tx) => {

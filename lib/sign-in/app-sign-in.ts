@@ -58,6 +58,11 @@ export type AppSignInRequest = {
    * signed in, which answers the app's prompt=select_account.
    */
   answered?: boolean;
+  /**
+   * Whom the answered page was shown to (its `shown_to`; "" when the form had none). Someone else signed in since
+   * (another tab): the answer is not theirs, so it counts for nothing and they are asked "Continue" first.
+   */
+  answeredFor?: string;
   meta: RequestMeta;
 };
 
@@ -65,18 +70,18 @@ export type AppSignInOutcome =
   | { kind: "sign_in" }
   | { kind: "reauthenticate" }
   | { kind: "must_change_password" }
-  | { kind: "consent"; appName: string; scopes: string[] }
+  | { kind: "consent"; appName: string; scopes: string[]; signedInAs: string; shownTo: string }
   /**
    * The app asked the person to choose the account (prompt=select_account): "Continue" the one signed in, or
    * "Use another account" (signed out of Latchkey, then back to this sign-in for whoever signs in).
    */
-  | { kind: "choose_account"; appName: string; signedInAs: string }
+  | { kind: "choose_account"; appName: string; signedInAs: string; shownTo: string }
   /**
    * The person may not sign in to this app: Latchkey says so itself, names who is signed in (`signedInAs`), and
    * "Back to the app" (on a device app, "Cancel the device's sign-in") sends the app access_denied; "Use another
    * account" signs out of Latchkey and back in on the way to the same sign-in (./app-sign-in-http.ts).
    */
-  | { kind: "refused"; appName: string; closed: boolean; device: boolean; signedInAs: string }
+  | { kind: "refused"; appName: string; closed: boolean; device: boolean; signedInAs: string; shownTo: string }
   | { kind: "finish"; result: InteractionResults };
 
 const deny = (description: string): AppSignInOutcome => ({ kind: "finish", result: { error: "access_denied", error_description: description } });
@@ -136,6 +141,10 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
     return { kind: "finish", result: { error: "login_required", error_description: "id_token_hint and authenticated subject do not match" } };
   }
   if (session.mustChangePassword) return { kind: "must_change_password" };
+  // An answer from a page shown to someone else (signed in as another person in another tab since) is no answer.
+  const answerIsTheirs = request.answeredFor === undefined || request.answeredFor === session.userId;
+  const consent = answerIsTheirs ? request.consent : undefined;
+  const shownTo = session.userId;
 
   // One query for the person and the app's groups, kept for the request: the authorization request resumed in
   // this same request (lib/sign-in/app-sign-in-http.ts) asks the provider's findAccount the same question.
@@ -144,7 +153,7 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
     // Apps show an access_denied in their own words, or not at all (mod_auth_openidc shows "Invalid Request"), so
     // the person hears why here first, as Keycloak's and Authentik's own refusal pages say it. The answer to that
     // page ("Back to the app") ends the request as the standard says: access_denied to the app.
-    if (request.consent === "deny") return deny(`You don't have access to ${app.name}. Ask your administrator.`);
+    if (consent === "deny") return deny(`You don't have access to ${app.name}. Ask your administrator.`);
     const person = await findUserRow(db(), app.accountId, session.userId);
     const reason = person && mayUseApps(person) ? "not_in_allowed_groups" : "not_allowed_user";
     await record(app, session.userId, "app.sign_in.refused", { reason }, meta);
@@ -154,6 +163,7 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
       closed: app.restrictedToGroups && app.allowedGroupIds.length === 0,
       device: app.type === "device",
       signedInAs: signedInLabel(person),
+      shownTo,
     };
   }
 
@@ -162,19 +172,20 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
   const signedInAt = await sessionSignedInAt(session.accountId, session.sessionId);
   if (!signedInAt) return { kind: "sign_in" };
   if (reauthenticationDue(request.reauthentication, signedInAt)) return { kind: "reauthenticate" };
-  if (accountChoiceDue(request.reauthentication, signedInAt, request.answered === true)) {
-    return { kind: "choose_account", appName: app.name, signedInAs: signedInLabel(await findUserRow(db(), app.accountId, session.userId)) };
+  const signedInAs = async () => signedInLabel(await findUserRow(db(), app.accountId, session.userId));
+  if (!answerIsTheirs || accountChoiceDue(request.reauthentication, signedInAt, request.answered === true)) {
+    return { kind: "choose_account", appName: app.name, signedInAs: await signedInAs(), shownTo };
   }
 
   const scopes = scopesOf(request.requestedScope);
   if (app.requireConsent) {
-    if (request.consent === "deny") {
+    if (consent === "deny") {
       await record(app, session.userId, "app.consent.denied", { scopes }, meta);
       return deny("You declined the app's request");
     }
-    if (request.consent !== "allow") {
+    if (consent !== "allow") {
       const granted = await grantedScopes(app.accountId, session.userId, app.clientId);
-      if (!scopes.every((s) => granted.has(s))) return { kind: "consent", appName: app.name, scopes };
+      if (!scopes.every((s) => granted.has(s))) return { kind: "consent", appName: app.name, scopes, signedInAs: await signedInAs(), shownTo };
     } else {
       await record(app, session.userId, "app.consent.given", { scopes }, meta);
     }
