@@ -57,7 +57,7 @@ test("a new owner sets up, signs in, changes password, signs out and back in", a
   const firstSteps = page.getByRole("region", { name: "You're the only one here so far. Next:" });
   await expect(firstSteps).toContainText("Set up email, so that invites");
   await expect(firstSteps.getByRole("link", { name: "email" })).toHaveAttribute("href", "/settings/email");
-  await expect(firstSteps).toContainText("Add people with Add user");
+  await expect(firstSteps).toContainText("Add people with “Add user”");
 
   // Change password: a wrong current password is refused with a clear message.
   await openAccountMenu(page, owner.name);
