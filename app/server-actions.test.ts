@@ -387,7 +387,7 @@ describe("the server-action matrix", () => {
   });
 });
 
-describe("the Create Token form's scope", () => {
+describe("the Create token form's scope", () => {
   const createToken = () => registry.find((r) => r.key === "app/(dashboard)/token-actions.ts#createTokenAction")!.action;
 
   it("narrows a token to the ticked permissions, keeps 'all' unscoped, and refuses beyond the owner's", async () => {

@@ -117,26 +117,26 @@ test("the main dialogs and menus have no violations in either theme", async ({ b
   await page.goto(instance.url("/team/users"));
 await untilDashboardHydrated(page);
 
-  await page.getByRole("button", { name: "Add User" }).click();
-  let dialog = page.getByRole("dialog", { name: "Add User" });
-  await expectAxeCleanInBothThemes(page, { what: "Add User: Invite", settle: true, soft: true });
-  await dialog.getByRole("tab", { name: "Create User" }).click();
-  await expectAxeCleanInBothThemes(page, { what: "Add User: Create", settle: true, soft: true });
+  await page.getByRole("button", { name: "Add user" }).click();
+  let dialog = page.getByRole("dialog", { name: "Add user" });
+  await expectAxeCleanInBothThemes(page, { what: "Add user: Invite", settle: true, soft: true });
+  await dialog.getByRole("tab", { name: "Create user" }).click();
+  await expectAxeCleanInBothThemes(page, { what: "Add user: Create", settle: true, soft: true });
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
 
   await openAccountMenu(page, OWNER.name);
   await expect(page.getByRole("menu")).toBeVisible();
   await expectAxeCleanInBothThemes(page, { what: "avatar menu", settle: true, soft: true });
-  await page.getByRole("menuitem", { name: "Change Password" }).click();
-  await expect(page.getByRole("dialog", { name: "Change Password" })).toBeVisible();
-  await expectAxeCleanInBothThemes(page, { what: "Change Password", settle: true, soft: true });
+  await page.getByRole("menuitem", { name: "Change password" }).click();
+  await expect(page.getByRole("dialog", { name: "Change password" })).toBeVisible();
+  await expectAxeCleanInBothThemes(page, { what: "Change password", settle: true, soft: true });
   await page.keyboard.press("Escape");
 
   const dialogs: [string, string, string][] = [
-    ["/team/groups", "Create Group", "Create Group"],
-    ["/team/service-users", "Create Service User", "Create Service User"],
-    ["/profile", "Create Token", "Create Token"],
+    ["/team/groups", "Create group", "Create group"],
+    ["/team/service-users", "Create service user", "Create service user"],
+    ["/profile", "Create token", "Create token"],
     [`/team/users/${seeded.userId}`, "Reset password", "Reset password"],
     [`/team/users/${seeded.userId}`, "Block", "Block"],
     ["/settings/applications", "New application", "New application"],
@@ -205,7 +205,7 @@ test("every page a person reaches has no violations in German on a phone", async
   await untilDashboardHydrated(page);
   await page.getByRole("button", { name: "Benutzer hinzufügen" }).click();
   await expect(page.getByRole("dialog")).toBeVisible();
-  await germanPageClean(page, "Add User");
+  await germanPageClean(page, "Add user");
   await context.close();
 });
 
@@ -241,13 +241,13 @@ test("the parts opened on a page have no violations in either theme: a sign-in e
   // A service user's new token, shown once.
   await page.goto(instance.url(`/team/service-users/${seeded.serviceUserId}`));
   await untilDashboardHydrated(page);
-  await page.getByRole("button", { name: "Create Token" }).click();
-  const dialog = page.getByRole("dialog", { name: "Create Token" });
+  await page.getByRole("button", { name: "Create token" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create token" });
   await dialog.getByLabel("Name").fill("ci");
-  await dialog.getByRole("button", { name: "Create Token" }).click();
+  await dialog.getByRole("button", { name: "Create token" }).click();
   await expect(dialog.getByLabel('Token "ci"')).toBeVisible();
   await expectAxeCleanInBothThemes(page, { what: "a new token shown", settle: true, soft: true });
-  await dialog.getByRole("button", { name: "Copy & Close" }).click();
+  await dialog.getByRole("button", { name: "Copy & close" }).click();
 
   // Profile: two-factor set-up (its QR code and code field) and a passkey's name step.
   await page.goto(instance.url("/profile"));
@@ -275,7 +275,7 @@ test("what a screen reader is told: titles, errors at their fields, row buttons 
   await page.goto(instance.url(`/team/users/${seeded.userId}`));
   await expect(page).toHaveTitle("Maximiliane Wolfeschlegelsteinhausenbergerdorff · Users · Latchkey");
   await page.goto(instance.url(`/team/service-users/${seeded.serviceUserId}`));
-  await expect(page).toHaveTitle("deploy bot · Service Users · Latchkey");
+  await expect(page).toHaveTitle("deploy bot · Service users · Latchkey");
   await page.goto(instance.url(`/settings/roles/${seeded.roleId}`));
   await expect(page).toHaveTitle("Helpdesk · Roles · Settings · Latchkey");
   await page.goto(instance.url(`/settings/applications/${seeded.applicationId}`));
@@ -284,8 +284,8 @@ test("what a screen reader is told: titles, errors at their fields, row buttons 
   // A refused form: the field is marked and described by its message; the form's summary is an alert.
   await page.goto(instance.url("/team/groups"));
   await untilDashboardHydrated(page);
-  await page.getByRole("button", { name: "Create Group" }).click();
-  const create = page.getByRole("dialog", { name: "Create Group" });
+  await page.getByRole("button", { name: "Create group" }).click();
+  const create = page.getByRole("dialog", { name: "Create group" });
   await create.getByRole("button", { name: "Create", exact: true }).click();
   const name = create.getByLabel("Name");
   await expect(name).toHaveAttribute("aria-invalid", "true");
@@ -295,7 +295,7 @@ test("what a screen reader is told: titles, errors at their fields, row buttons 
   await name.fill("Accessibility reviewers");
   await page.keyboard.press("Enter");
   await expect(create).toBeHidden();
-  await expect(page.getByRole("button", { name: "Create Group" })).toBeFocused();
+  await expect(page.getByRole("button", { name: "Create group" })).toBeFocused();
   await expect(page.getByRole("region", { name: "Notifications" }).getByRole("status")).toContainText("Accessibility reviewers");
 
   // Row buttons say which row: a list of the page's buttons isn't "Delete, Delete, Delete".
@@ -326,10 +326,10 @@ test("the keyboard in a dialog: Tab and Shift+Tab go round inside it, and closin
   const { context, page } = await ownerPage(browser, instance, { theme: "light" });
   await page.goto(instance.url("/team/groups"));
   await untilDashboardHydrated(page);
-  const opener = page.getByRole("button", { name: "Create Group" });
+  const opener = page.getByRole("button", { name: "Create group" });
   await opener.focus();
   await page.keyboard.press("Enter");
-  const dialog = page.getByRole("dialog", { name: "Create Group" });
+  const dialog = page.getByRole("dialog", { name: "Create group" });
   await expect(dialog.getByLabel("Name")).toBeFocused();
   const inside = () => dialog.evaluate((d) => d.contains(document.activeElement) && document.activeElement !== d);
   // Round and round: never out to the browser's toolbar or the page under the dialog.

@@ -261,13 +261,13 @@ test("a person outside the app's allowed groups is refused: Latchkey's page says
   await signInForApp(page, instance.baseURL, outsider.email, outsider.password);
   // Latchkey says why itself: apps show an access_denied in their own words or not at all.
   await expect(page.getByRole("heading", { name: "You don't have access to Wiki" })).toBeVisible();
-  await expect(page.getByText("ask an administrator to add you")).toBeVisible();
+  await expect(page.getByText("ask an admin to add you")).toBeVisible();
   // "Back to Wiki" sends the app access_denied with its reason (and, as RFC 9207 requires, Latchkey's issuer in `iss`).
   const refusal = page.waitForRequest((r) => r.url().startsWith(apache.url("/app/redirect_uri?")) && new URL(r.url()).searchParams.has("error"));
   await page.getByRole("button", { name: "Back to Wiki" }).click();
   const answer = new URL((await refusal).url()).searchParams;
   expect(answer.get("error")).toBe("access_denied");
-  expect(answer.get("error_description")).toBe("You don't have access to Wiki. Ask your administrator.");
+  expect(answer.get("error_description")).toBe("You don't have access to Wiki. Ask an admin.");
   expect(answer.get("iss")).toBe(instance.baseURL);
   // mod_auth_openidc (2.4.12, and its later versions alike) reads any `iss` at its redirect URI as a third-party
   // login before it looks for `error`, so its page says "Invalid Request" instead of the reason (docs/oidc.md).

@@ -54,7 +54,7 @@ test("the owner names the instance and uploads a logo; the sign-in page shows th
   await expect(page).toHaveTitle("Applications · Settings · Acme Team");
   await page.goto(instance.url("/team/groups"));
   await untilDashboardHydrated(page);
-  await page.getByRole("button", { name: "Create Group" }).click();
+  await page.getByRole("button", { name: "Create group" }).click();
   await page.getByRole("dialog").getByLabel("Name").fill("Night shift");
   await page.getByRole("dialog").getByRole("button", { name: "Create" }).click();
   await page.getByRole("link", { name: "Night shift" }).click();

@@ -48,7 +48,7 @@ test("the owner registers, edits, re-keys and deletes an application", async ({ 
   await expect(dialog.getByText("will not be shown again")).toBeVisible();
   await expect(dialog.getByRole("button", { name: "Copy", exact: true })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("application-secret.png") });
-  await dialog.getByRole("button", { name: "Copy & Close" }).click();
+  await dialog.getByRole("button", { name: "Copy & close" }).click();
   await expect(page).toHaveURL(/\/settings\/applications\/[0-9a-f-]{36}$/);
   const id = page.url().split("/").pop()!;
   await expect(page.getByRole("heading", { name: "Grafana" })).toBeVisible();
@@ -135,13 +135,13 @@ test("the owner registers, edits, re-keys and deletes an application", async ({ 
   const newSecret = rotate.getByLabel("New client secret");
   await expect(newSecret).toHaveValue(/^lks_/);
   expect(await newSecret.inputValue()).not.toBe(firstSecret);
-  // The old secret already stopped: Escape doesn't lose the new one (review 20), only Copy & Close closes.
+  // The old secret already stopped: Escape doesn't lose the new one (review 20), only Copy & close closes.
   await newSecret.press("Escape");
   await page.keyboard.press("Escape");
   await expect(rotate).toBeVisible();
   await expect(newSecret).toHaveValue(/^lks_/);
-  await expect(rotate.getByRole("button", { name: "Copy & Close" })).toBeFocused();
-  await rotate.getByRole("button", { name: "Copy & Close" }).click();
+  await expect(rotate.getByRole("button", { name: "Copy & close" })).toBeFocused();
+  await rotate.getByRole("button", { name: "Copy & close" }).click();
   await expect(rotate).toBeHidden();
 
   // Rotated meanwhile (another tab, another admin, a script) while this dialog was open: pressing Rotate says so
@@ -156,7 +156,7 @@ test("the owner registers, edits, re-keys and deletes an application", async ({ 
   await rotate.getByRole("button", { name: "Rotate secret" }).click();
   await expect(rotate.getByLabel("New client secret")).toHaveValue(/^lks_/);
   expect(await rotate.getByLabel("New client secret").inputValue()).not.toBe(elsewhere.body.client_secret);
-  await rotate.getByRole("button", { name: "Copy & Close" }).click();
+  await rotate.getByRole("button", { name: "Copy & close" }).click();
   await expect(rotate).toBeHidden();
 
   // Delete: asks first, then the list is empty again.

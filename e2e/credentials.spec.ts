@@ -2,7 +2,7 @@
  * Credentials in the browser: the change-password dialog and an admin's
  * "Revoke sessions" offer to revoke access tokens too (and do only when
  * ticked); a blocked admin's page lists the service-user tokens they created,
- * with Delete; the Service Users list flags tokens by a blocked creator.
+ * with Delete; the Service users list flags tokens by a blocked creator.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { bearer, call } from "./support/api";
@@ -41,8 +41,8 @@ test("changing my password revokes my access tokens only when I tick the box", a
 
   const change = async (from: string, to: string, revoke: boolean) => {
     await page.getByRole("button", { name: "Tess Tokens" }).click();
-    await page.getByRole("menuitem", { name: "Change Password" }).click();
-    const dialog = page.getByRole("dialog", { name: "Change Password" });
+    await page.getByRole("menuitem", { name: "Change password" }).click();
+    const dialog = page.getByRole("dialog", { name: "Change password" });
     await dialog.getByLabel("Current password").fill(from);
     await dialog.getByLabel("New password", { exact: true }).fill(to);
     await dialog.getByLabel("Confirm new password").fill(to);
@@ -50,7 +50,7 @@ test("changing my password revokes my access tokens only when I tick the box", a
     await expect(box).not.toBeChecked();
     if (revoke) await box.check();
     await shot(page, `change-password-${revoke ? "revoke" : "keep"}`);
-    await dialog.getByRole("button", { name: "Change Password" }).click();
+    await dialog.getByRole("button", { name: "Change password" }).click();
     await expect(dialog.getByText("Password changed")).toBeVisible();
     await dialog.getByRole("button", { name: "Close" }).click();
   };

@@ -80,7 +80,7 @@ test("Users sorts through its column headers, with the sort in the URL", async (
   await context.close();
 });
 
-test("Service Users sorts through its headers too, with the sort in the URL", async ({ browser }) => {
+test("Service users sorts through its headers too, with the sort in the URL", async ({ browser }) => {
   const { context, page } = await ownerPage(browser, instance);
   await page.goto(instance.url("/team/service-users"));
   const table = page.getByRole("table", { name: "Service users" });

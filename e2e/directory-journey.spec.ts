@@ -101,7 +101,7 @@ test("a provider added with a client secret it refuses says so on its page", asy
   await page.getByLabel("Issuer URL").fill(idp.issuer);
   await page.getByLabel("Client ID").fill(idp.clientId);
   await page.getByLabel("Client secret").fill(`${idp.clientSecret}-typo`);
-  await page.getByRole("button", { name: "Add Provider" }).click();
+  await page.getByRole("button", { name: "Add provider" }).click();
   await expect(page.getByText("Provider added.")).toBeVisible();
   // Before: nothing more, and everyone who then signed in with it read "Sign-in with the identity provider did not complete".
   await expect(page.getByRole("alert").filter({ hasText: "The client ID or secret is wrong: the provider's token endpoint refused them." })).toContainText(

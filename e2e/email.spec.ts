@@ -70,18 +70,18 @@ test("an invite by email: the link in the message sets a password, then the pers
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
   await page.goto(instance.url("/team/users"));
   await untilDashboardHydrated(page);
-  await page.getByRole("button", { name: "Add User" }).click();
-  const dialog = page.getByRole("dialog", { name: "Add User" });
-  await dialog.getByRole("tab", { name: "Invite User" }).click();
+  await page.getByRole("button", { name: "Add user" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add user" });
+  await dialog.getByRole("tab", { name: "Invite user" }).click();
   await dialog.getByLabel("Name", { exact: true }).fill(INVITEE.name);
   await dialog.getByLabel("Email", { exact: true }).fill(INVITEE.email);
   await expect(dialog.getByLabel("Send the invite by email")).toBeChecked();
   // The button says what it will do: with the box unticked it makes a link to hand over, ticked it sends.
   await dialog.getByLabel("Send the invite by email").uncheck();
-  await expect(dialog.getByRole("button", { name: "Create Invite Link" })).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Create invite link" })).toBeVisible();
   await dialog.getByLabel("Send the invite by email").check();
-  await expect(dialog.getByRole("button", { name: "Create Invite Link" })).toHaveCount(0);
-  await dialog.getByRole("button", { name: "Send Invite", exact: true }).click();
+  await expect(dialog.getByRole("button", { name: "Create invite link" })).toHaveCount(0);
+  await dialog.getByRole("button", { name: "Send invite", exact: true }).click();
   await expect(dialog.getByText(`The invite is on its way to ${INVITEE.email}`)).toBeVisible();
 
   const mail = await smtp.waitFor(recipientIs(INVITEE.email));
@@ -91,7 +91,7 @@ test("an invite by email: the link in the message sets a password, then the pers
   await untilHydrated(invitee.getByLabel("Password", { exact: true }));
   await invitee.getByLabel("Password", { exact: true }).fill(FIRST);
   await invitee.getByLabel("Confirm password").fill(FIRST);
-  await invitee.getByRole("button", { name: "Create Account" }).click();
+  await invitee.getByRole("button", { name: "Create account" }).click();
   await expect(invitee).toHaveURL(/\/login/);
   await signIn(invitee, instance.baseURL, INVITEE.email, FIRST);
   await expect(invitee.getByRole("heading", { level: 1 })).toBeVisible();

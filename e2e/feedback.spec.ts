@@ -73,8 +73,8 @@ test("a form's submit button is pending while it saves, and a double click saves
   await page.goto(instance.url("/team/groups"));
   await untilDashboardHydrated(page);
   const posted = await slowActions(page);
-  await page.getByRole("button", { name: "Create Group" }).click();
-  const create = page.getByRole("dialog", { name: "Create Group" });
+  await page.getByRole("button", { name: "Create group" }).click();
+  const create = page.getByRole("dialog", { name: "Create group" });
   await create.getByLabel("Name", { exact: true }).fill("Night shift");
   await create.getByRole("button", { name: "Create", exact: true }).dblclick();
   await expect(create.getByRole("button", { name: "Creating…" })).toBeDisabled();
@@ -160,7 +160,7 @@ test("each section shows a loading state while it loads, and a missing id still 
   const nav = page.getByRole("navigation", { name: "Main" });
   for (const [link, label, heading] of [
     ["Users", "Users", "Users"],
-    ["Service Users", "Service Users", "Service Users"],
+    ["Service users", "Service users", "Service users"],
     ["Groups", "Groups", "Groups"],
     ["Activity", "Activity", "Activity"],
   ] as const) {
@@ -243,7 +243,7 @@ test("password fields show and hide, measure a new password, and clear after a r
 
   // A refusal: the passwords are cleared (with a note), the first field in error has the focus.
   await confirm.fill("something else entirely");
-  await page.getByRole("button", { name: "Create Account" }).click();
+  await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByText("Passwords do not match")).toBeVisible();
   await expect(password).toHaveValue("");
   await expect(confirm).toHaveValue("");
@@ -260,7 +260,7 @@ test("the forced password change keeps what wasn't secret, focuses the error and
   await current.fill("not the password at all");
   await page.getByLabel("New password", { exact: true }).fill("quiet lantern orbit marmalade");
   await page.getByLabel("Confirm new password").fill("quiet lantern orbit marmalade");
-  await page.getByRole("button", { name: "Change Password" }).click();
+  await page.getByRole("button", { name: "Change password" }).click();
   await expect(current).toHaveAttribute("aria-invalid", "true");
   await expect(current).toBeFocused();
   await expect(current).toHaveValue("");

@@ -132,7 +132,7 @@ test("adding a provider keeps Type, Default role and the secret after a refused 
   await page.getByLabel("Client secret").fill("okta client secret");
   await page.getByLabel("Default role").selectOption("auditor");
   // Client ID left empty: refused.
-  await page.getByRole("button", { name: "Add Provider" }).click();
+  await page.getByRole("button", { name: "Add provider" }).click();
   await expect(page.locator("form [role=alert]").first()).toBeVisible();
   await expect(page.getByLabel("Type")).toHaveValue("okta");
   await expect(page.getByLabel("Default role")).toHaveValue("auditor");
@@ -140,7 +140,7 @@ test("adding a provider keeps Type, Default role and the secret after a refused 
   await expect(page.getByLabel("Client secret")).toHaveValue("okta client secret");
 
   await page.getByLabel("Client ID").fill("okta-client");
-  await page.getByRole("button", { name: "Add Provider" }).click();
+  await page.getByRole("button", { name: "Add provider" }).click();
   await expect(page.getByText("Provider added.")).toBeVisible();
   const list = await call<Array<Record<string, unknown>>>(instance, "/api/identity-providers", { headers: bearer(token) });
   expect(list.status, list.text).toBe(200);
@@ -206,7 +206,7 @@ test("a provider's sign-up choice and boxes, and LDAP's boxes, say a refusal at 
   const approval = page.getByRole("checkbox", { name: /New users wait for an admin's approval/ });
   await approval.evaluate((el: HTMLInputElement) => (el.value = "maybe"));
   await approval.check();
-  await page.getByRole("button", { name: "Add Provider" }).click();
+  await page.getByRole("button", { name: "Add provider" }).click();
   await expect(open).toHaveAccessibleDescription("signup_policy must be one of: open, domains, existing");
   await expect(open).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByRole("radio", { name: /^Only people an admin created/ })).toHaveAttribute("aria-invalid", "true");
@@ -323,16 +323,16 @@ test("without JavaScript an ownership transfer still asks first (and for the pas
   }
 });
 
-test("a taken email is said at Add User's Email field, which gets the focus, and the rest stays as chosen", async () => {
+test("a taken email is said at Add user's Email field, which gets the focus, and the rest stays as chosen", async () => {
   const client = tokenClient(instance, token);
   await client.createUser({ email: "taken@example.com", name: "Tara Taken", role: "user" });
   const group = await call<{ id: string }>(instance, "/api/groups", { method: "POST", headers: bearer(token), json: { name: "Taken Ops" } });
   expect(group.status).toBe(200);
   await page.goto(instance.url("/team/users"));
   await untilDashboardHydrated(page);
-  await page.getByRole("button", { name: "Add User" }).click();
-  const dialog = page.getByRole("dialog", { name: "Add User" });
-  await dialog.getByRole("tab", { name: "Create User" }).click();
+  await page.getByRole("button", { name: "Add user" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add user" });
+  await dialog.getByRole("tab", { name: "Create user" }).click();
   await dialog.getByLabel("Email").fill("Taken@example.com");
   await dialog.getByLabel("Name", { exact: true }).fill("Second Tara");
   await dialog.getByLabel("Role", { exact: true }).selectOption("admin");
@@ -353,11 +353,11 @@ test("a taken email is said at Add User's Email field, which gets the focus, and
   await dialog.getByRole("button", { name: "Cancel" }).click();
 });
 
-test("a wrong current password is said once, at Change Password's Current password field, which gets the focus; the passwords are cleared, the choice kept", async () => {
+test("a wrong current password is said once, at Change password's Current password field, which gets the focus; the passwords are cleared, the choice kept", async () => {
   await page.goto(instance.url("/profile"));
   await openAccountMenu(page, OWNER.name);
-  await page.getByRole("menuitem", { name: "Change Password" }).click();
-  const dialog = page.getByRole("dialog", { name: "Change Password" });
+  await page.getByRole("menuitem", { name: "Change password" }).click();
+  const dialog = page.getByRole("dialog", { name: "Change password" });
   await dialog.getByLabel("Current password").fill("not my password");
   await dialog.getByLabel("New password", { exact: true }).fill("a brand new passphrase 42");
   await dialog.getByLabel("Confirm new password").fill("a brand new passphrase 42");
@@ -366,7 +366,7 @@ test("a wrong current password is said once, at Change Password's Current passwo
   const revoke = dialog.getByRole("checkbox", { name: /Also revoke my access tokens/ });
   await revoke.click();
   await expect(revoke).toBeChecked();
-  await dialog.getByRole("button", { name: "Change Password" }).click();
+  await dialog.getByRole("button", { name: "Change password" }).click();
 
   const current = dialog.getByLabel("Current password");
   await expect(current).toHaveAccessibleDescription(/Current password is incorrect/);
@@ -383,18 +383,18 @@ test("a wrong current password is said once, at Change Password's Current passwo
   await dialog.getByRole("button", { name: "Cancel" }).click();
 });
 
-test("a token name a service user already has is said at Create Token's Name field, which gets the focus", async () => {
+test("a token name a service user already has is said at Create token's Name field, which gets the focus", async () => {
   const client = tokenClient(instance, token);
   const bot = await client.createUser({ name: "Token Name Bot", role: "user", is_service_user: true });
   const first = await call(instance, `/api/users/${bot.id}/tokens`, { method: "POST", headers: bearer(token), json: { name: "terraform", expires_in: 30 } });
   expect(first.status, first.text).toBe(200);
   await page.goto(instance.url(`/team/service-users/${bot.id}`));
   await untilDashboardHydrated(page);
-  await page.getByRole("button", { name: "Create Token" }).click();
-  const dialog = page.getByRole("dialog", { name: "Create Token" });
+  await page.getByRole("button", { name: "Create token" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create token" });
   await dialog.getByLabel("Name", { exact: true }).fill("terraform");
   await dialog.getByLabel("Expires in").fill("7");
-  await dialog.getByRole("button", { name: "Create Token" }).click();
+  await dialog.getByRole("button", { name: "Create token" }).click();
 
   const name = dialog.getByLabel("Name", { exact: true });
   await expect(name).toHaveAccessibleDescription(/A token named "terraform" already exists for this user/);
@@ -417,8 +417,8 @@ test("after a save from the keyboard the focus is back on the button used, not l
   await expect.poll(async () => (await client.user(created.id)).name).toBe("Kim Keys");
 });
 
-test("an empty name in Add User, Create Service User and Create Token is said at the Name field, in the page's language, which gets the focus", async ({ browser }) => {
-  // The browser speaks English, the person chose German: a refusal comes from the page (as in Create Group),
+test("an empty name in Add user, Create service user and Create token is said at the Name field, in the page's language, which gets the focus", async ({ browser }) => {
+  // The browser speaks English, the person chose German: a refusal comes from the page (as in Create group),
   // not as the browser's own bubble in the browser's language that vanishes on the next click.
   const client = tokenClient(instance, token);
   const bot = await client.createUser({ name: "Empty Name Bot", role: "user", is_service_user: true });

@@ -18,7 +18,7 @@ test("a new owner sets up, signs in, changes password, signs out and back in", a
   await page.getByLabel("Password", { exact: true }).fill(owner.password);
   await page.getByLabel("Confirm password").fill("something else entirely");
   await page.getByLabel("Name", { exact: true }).fill(owner.name);
-  await page.getByRole("button", { name: "Create Owner Account" }).click();
+  await page.getByRole("button", { name: "Create owner account" }).click();
   await expect(page.getByText("Passwords do not match")).toBeVisible();
   await expect(page.getByLabel("Email")).toHaveValue(owner.email);
   await expect(page.getByLabel("Name", { exact: true })).toHaveValue(owner.name);
@@ -26,7 +26,7 @@ test("a new owner sets up, signs in, changes password, signs out and back in", a
   // A too-common password is said at its field; the banner points there (it said "Invalid input" before review 19).
   await page.getByLabel("Password", { exact: true }).fill("password123");
   await page.getByLabel("Confirm password").fill("password123");
-  await page.getByRole("button", { name: "Create Owner Account" }).click();
+  await page.getByRole("button", { name: "Create owner account" }).click();
   await expect(page.getByText("This password is too common")).toBeVisible();
   await expect(page.getByRole("alert").filter({ hasText: "Please fix the highlighted fields" })).toBeVisible();
   await expect(page.getByText("Invalid input")).toHaveCount(0);
@@ -34,7 +34,7 @@ test("a new owner sets up, signs in, changes password, signs out and back in", a
 
   await page.getByLabel("Password", { exact: true }).fill(owner.password);
   await page.getByLabel("Confirm password").fill(owner.password);
-  await page.getByRole("button", { name: "Create Owner Account" }).click();
+  await page.getByRole("button", { name: "Create owner account" }).click();
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByText("Owner account created")).toBeVisible();
   // The address to sign in with is prefilled, and not in the page's address (history).
@@ -57,28 +57,28 @@ test("a new owner sets up, signs in, changes password, signs out and back in", a
   const firstSteps = page.getByRole("region", { name: "You're the only one here so far. Next:" });
   await expect(firstSteps).toContainText("Set up email, so that invites");
   await expect(firstSteps.getByRole("link", { name: "email" })).toHaveAttribute("href", "/settings/email");
-  await expect(firstSteps).toContainText("Add people with Add User");
+  await expect(firstSteps).toContainText("Add people with “Add user”");
 
   // Change password: a wrong current password is refused with a clear message.
   await openAccountMenu(page, owner.name);
-  await page.getByRole("menuitem", { name: "Change Password" }).click();
-  const dialog = page.getByRole("dialog", { name: "Change Password" });
+  await page.getByRole("menuitem", { name: "Change password" }).click();
+  const dialog = page.getByRole("dialog", { name: "Change password" });
   await dialog.getByLabel("Current password").fill("not my password");
   await dialog.getByLabel("New password", { exact: true }).fill(newPassword);
   await dialog.getByLabel("Confirm new password").fill(newPassword);
-  await dialog.getByRole("button", { name: "Change Password" }).click();
+  await dialog.getByRole("button", { name: "Change password" }).click();
   await expect(dialog.getByText("Current password is incorrect").first()).toBeVisible();
 
   await dialog.getByLabel("Current password").fill(owner.password);
   await dialog.getByLabel("New password", { exact: true }).fill(newPassword);
   await dialog.getByLabel("Confirm new password").fill("does not match at all");
-  await dialog.getByRole("button", { name: "Change Password" }).click();
+  await dialog.getByRole("button", { name: "Change password" }).click();
   await expect(dialog.getByText("Passwords do not match")).toBeVisible();
 
   await dialog.getByLabel("Current password").fill(owner.password);
   await dialog.getByLabel("New password", { exact: true }).fill(newPassword);
   await dialog.getByLabel("Confirm new password").fill(newPassword);
-  await dialog.getByRole("button", { name: "Change Password" }).click();
+  await dialog.getByRole("button", { name: "Change password" }).click();
   await expect(dialog.getByText("Password changed")).toBeVisible();
   await dialog.getByRole("button", { name: "Close" }).click();
 

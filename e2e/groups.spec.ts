@@ -28,8 +28,8 @@ test("the owner creates, renames and deletes a group", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "No groups yet" })).toBeVisible();
 
   // Create: an empty name is refused in the dialog.
-  await page.getByRole("button", { name: "Create Group" }).click();
-  const create = page.getByRole("dialog", { name: "Create Group" });
+  await page.getByRole("button", { name: "Create group" }).click();
+  const create = page.getByRole("dialog", { name: "Create group" });
   await expect(create).toBeVisible();
   await create.getByRole("button", { name: "Create" }).click();
   await expect(create.getByText("Name is required")).toBeVisible();
@@ -43,7 +43,7 @@ test("the owner creates, renames and deletes a group", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "No groups yet" })).toBeHidden();
 
   // A duplicate in another case is refused, and what was typed stays.
-  await page.getByRole("button", { name: "Create Group" }).click();
+  await page.getByRole("button", { name: "Create group" }).click();
   await create.getByLabel("Name").fill("ENGINEERING");
   await create.getByRole("button", { name: "Create" }).click();
   await expect(create.getByText("A group with this name already exists")).toBeVisible();
@@ -72,7 +72,7 @@ test("the owner creates, renames and deletes a group", async ({ page }) => {
 
   // Delete, with a confirmation naming the group; Cancel first changes nothing.
   await renamedRow.getByRole("button", { name: "Delete" }).click();
-  const confirm = page.getByRole("dialog", { name: "Delete Group" });
+  const confirm = page.getByRole("dialog", { name: "Delete group" });
   await expect(confirm).toContainText(
     "Delete group Platform Engineering? Members are not deleted, only removed from the group.",
   );
@@ -81,7 +81,7 @@ test("the owner creates, renames and deletes a group", async ({ page }) => {
   await expect(renamedRow).toBeVisible();
 
   await renamedRow.getByRole("button", { name: "Delete" }).click();
-  await confirm.getByRole("button", { name: "Delete Group" }).click();
+  await confirm.getByRole("button", { name: "Delete group" }).click();
   await expect(confirm).toBeHidden();
   await expect(renamedRow).toBeHidden();
   await expect(page.getByRole("heading", { name: "No groups yet" })).toBeVisible();
@@ -94,8 +94,8 @@ test("a pasted name longer than the limit stays as typed and is refused at the f
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password, LANDS_ON_USERS);
   await page.goto(instance.url("/team/groups"));
   await untilDashboardHydrated(page);
-  await page.getByRole("button", { name: "Create Group" }).click();
-  const create = page.getByRole("dialog", { name: "Create Group" });
+  await page.getByRole("button", { name: "Create group" }).click();
+  const create = page.getByRole("dialog", { name: "Create group" });
   const name = create.getByLabel("Name");
   await expect(name).toHaveAccessibleDescription(/Up to 64 characters/);
   // Pasted, not cut short by the browser without a word.
@@ -144,9 +144,9 @@ test("a group's page lists its members and deletes the group from there", async 
   await expect(page.getByRole("heading", { name: "Customer Support", level: 1 })).toBeVisible();
 
   await page.getByRole("button", { name: "Delete" }).click();
-  const confirm = page.getByRole("dialog", { name: "Delete Group" });
+  const confirm = page.getByRole("dialog", { name: "Delete group" });
   await expect(confirm).toContainText("Delete group Customer Support?");
-  await confirm.getByRole("button", { name: "Delete Group" }).click();
+  await confirm.getByRole("button", { name: "Delete group" }).click();
   await expect(page).toHaveURL(/\/team\/groups(\?deleted=1)?$/);
   await expect(page.getByRole("heading", { name: "No groups yet" })).toBeVisible();
 

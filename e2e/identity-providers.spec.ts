@@ -36,7 +36,7 @@ test("the owner adds an OIDC provider and a new person signs in through it", asy
 
   await page.getByRole("link", { name: "Settings" }).click();
   await expect(page.getByRole("heading", { name: "OpenID Connect providers" })).toBeVisible();
-  await page.getByRole("link", { name: "Add Provider" }).click();
+  await page.getByRole("link", { name: "Add provider" }).click();
 
   // Register the redirect URL at the provider first, as the owner would.
   const redirectUrl = await page.getByRole("textbox", { name: "Redirect URL" }).inputValue();
@@ -72,7 +72,7 @@ test("the owner adds an OIDC provider and a new person signs in through it", asy
   // A new provider lets in only existing users until the owner opens it up.
   await expect(page.getByLabel("Only people an admin created or invited, matched by verified email")).toBeChecked();
   await page.getByLabel("Anyone the provider signs in (a user is created on first sign-in)").check();
-  await page.getByRole("button", { name: "Add Provider" }).click();
+  await page.getByRole("button", { name: "Add provider" }).click();
   await expect(page.getByText("Provider added.")).toBeVisible();
   // It answers, so nothing says it can't be reached (owner-journey.spec has the other case).
   await expect(page.getByText("can't reach")).toHaveCount(0);
@@ -97,10 +97,10 @@ test("the owner adds an OIDC provider and a new person signs in through it", asy
   await page.getByLabel("Password").fill(TEST_IDP_USER.password);
   await page.getByRole("button", { name: "Sign in to Test IdP" }).click();
   await expect(page).toHaveURL(/\/team\/users/);
-  // Signed in as Pat, who has no password here: no Change Password.
+  // Signed in as Pat, who has no password here: no Change password.
   await openAccountMenu(page, TEST_IDP_USER.name);
   await expect(page.getByRole("menuitem", { name: "Sign out" })).toBeVisible();
-  await expect(page.getByRole("menuitem", { name: "Change Password" })).toHaveCount(0);
+  await expect(page.getByRole("menuitem", { name: "Change password" })).toHaveCount(0);
   await page.getByRole("menuitem", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
 
@@ -294,7 +294,7 @@ test("an admin sees the sign-in settings read-only, with no buttons that would b
   await page.goto(instance.url("/settings/identity-providers"));
   await expect(page.getByText("Read-only: only the owner can change how people sign in.")).toBeVisible();
   await expect(page.getByRole("link", { name: "Test IdP" })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Add Provider" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Add provider" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /Turn (off|on) email and password/ })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Disable Test IdP" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Delete Test IdP" })).toHaveCount(0);

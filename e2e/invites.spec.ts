@@ -11,18 +11,18 @@ let token: string;
 async function invite(page: Page, person: { name: string; email: string }, role = "user", group?: string): Promise<string> {
   await page.goto(instance.url("/team/users"));
   await untilDashboardHydrated(page);
-  await page.getByRole("button", { name: "Add User" }).click();
-  const dialog = page.getByRole("dialog", { name: "Add User" });
-  await dialog.getByRole("tab", { name: "Invite User" }).click();
+  await page.getByRole("button", { name: "Add user" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add user" });
+  await dialog.getByRole("tab", { name: "Invite user" }).click();
   await dialog.getByLabel("Name", { exact: true }).fill(person.name);
   await dialog.getByLabel("Email").fill(person.email);
   await dialog.getByLabel("Role", { exact: true }).selectOption(role);
   await expect(dialog.getByLabel("Expires in (days)")).toHaveValue("3");
   if (group) await dialog.getByLabel(group).check();
-  await dialog.getByRole("button", { name: "Create Invite Link" }).click();
+  await dialog.getByRole("button", { name: "Create invite link" }).click();
   const link = await dialog.getByLabel("Invite link").inputValue();
   expect(link).toMatch(new RegExp(`^${instance.baseURL}/invite\\?token=lki_[0-9A-Za-z]{36}$`));
-  await dialog.getByRole("button", { name: "Copy & Close" }).click();
+  await dialog.getByRole("button", { name: "Copy & close" }).click();
   return link;
 }
 
@@ -42,19 +42,19 @@ test("an invited person sets a password and signs in with the invite's role and 
   const link = await invite(page, { name: "Ivy Invitee", email: "ivy@example.com" }, "auditor", "Ops");
 
   // Inviting the same email again is a clear conflict.
-  await page.getByRole("button", { name: "Add User" }).click();
-  const again = page.getByRole("dialog", { name: "Add User" });
-  await again.getByRole("tab", { name: "Invite User" }).click();
+  await page.getByRole("button", { name: "Add user" }).click();
+  const again = page.getByRole("dialog", { name: "Add user" });
+  await again.getByRole("tab", { name: "Invite user" }).click();
   await again.getByLabel("Name", { exact: true }).fill("Ivy Again");
   await again.getByLabel("Email").fill("IVY@example.com");
-  await again.getByRole("button", { name: "Create Invite Link" }).click();
+  await again.getByRole("button", { name: "Create invite link" }).click();
   // Said at the Email field, which gets the focus.
   await expect(again.getByLabel("Email")).toHaveAccessibleDescription(/A pending invite for this email already exists/);
   await expect(again.getByLabel("Email")).toBeFocused();
   await expect(again.getByLabel("Name", { exact: true })).toHaveValue("Ivy Again");
   await again.getByRole("button", { name: "Cancel" }).click();
 
-  await page.getByRole("link", { name: /Show Invites/ }).click();
+  await page.getByRole("link", { name: /Show invites/ }).click();
   const row = page.getByRole("row", { name: /Ivy Invitee/ });
   await expect(row).toContainText("Valid");
   await expect(row).toContainText("Auditor");
@@ -70,18 +70,18 @@ test("an invited person sets a password and signs in with the invite's role and 
   await untilHydrated(ivy.getByLabel("Password", { exact: true }));
   await ivy.getByLabel("Password", { exact: true }).fill("ivys own passphrase");
   await ivy.getByLabel("Confirm password").fill("something different");
-  await ivy.getByRole("button", { name: "Create Account" }).click();
+  await ivy.getByRole("button", { name: "Create account" }).click();
   await expect(ivy.getByText("Passwords do not match")).toBeVisible();
   await ivy.getByLabel("Password", { exact: true }).fill("password123");
   await ivy.getByLabel("Confirm password").fill("password123");
-  await ivy.getByRole("button", { name: "Create Account" }).click();
+  await ivy.getByRole("button", { name: "Create account" }).click();
   await expect(ivy.getByText("This password is too common")).toBeVisible();
   // The banner points at the field (it said the schema's bare "Invalid input" before review 19).
   await expect(ivy.getByRole("alert").filter({ hasText: "Please fix the highlighted fields" })).toBeVisible();
   await expect(ivy.getByText("Invalid input")).toHaveCount(0);
   await ivy.getByLabel("Password", { exact: true }).fill("ivys own passphrase");
   await ivy.getByLabel("Confirm password").fill("ivys own passphrase");
-  await ivy.getByRole("button", { name: "Create Account" }).click();
+  await ivy.getByRole("button", { name: "Create account" }).click();
   // Prefilled, with no address in the sign-in page's address (history).
   await expect(ivy).toHaveURL(instance.url("/login?invited=1"));
   await expect(ivy.getByLabel("Email")).toHaveValue("ivy@example.com");
@@ -109,14 +109,14 @@ test("regenerate replaces the link, delete revokes it, an expired link is refuse
   await regen.getByRole("button", { name: "Regenerate link" }).click();
   const second = await regen.getByLabel("Invite link").inputValue();
   expect(second).not.toBe(first);
-  await regen.getByRole("button", { name: "Copy & Close" }).click();
+  await regen.getByRole("button", { name: "Copy & close" }).click();
 
   const visitor = await page.context().browser()!.newContext();
   const jay = await visitor.newPage();
   await jay.goto(first);
   await expect(jay.getByText("This invite link was replaced by a newer one")).toBeVisible();
   await jay.goto(second);
-  await expect(jay.getByRole("button", { name: "Create Account" })).toBeVisible();
+  await expect(jay.getByRole("button", { name: "Create account" })).toBeVisible();
 
   await page.reload();
   await untilDashboardHydrated(page);

@@ -58,7 +58,7 @@ test("invited by email on a phone: a password, a page that says only they are li
   await untilHydrated(page.getByLabel("Password", { exact: true }));
   await page.getByLabel("Password", { exact: true }).fill(FIRST);
   await page.getByLabel("Confirm password").fill(FIRST);
-  await page.getByRole("button", { name: "Create Account" }).click();
+  await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(instance.url("/login?invited=1"));
   // The sign-in page holds her email already: only the password is typed.
   await submitSignIn(page, undefined, FIRST);

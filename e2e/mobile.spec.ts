@@ -123,7 +123,7 @@ test("on a phone the Role field shows the chosen role whole, in English and Germ
   const seeded = await ensureSeeded();
   const { context, page } = await ownerPage(browser, instance, { viewport: { width: 390, height: 844 } });
   for (const [locale, addUser, role] of [
-    ["en", "Add User", "Role"],
+    ["en", "Add user", "Role"],
     ["de", "Benutzer hinzufügen", "Rolle"],
   ] as const) {
     await context.addCookies([{ name: "locale", value: locale, url: instance.baseURL }]);

@@ -124,7 +124,7 @@ test("a person not signed in signs in in the app's popup (password, two-factor s
   await popup.getByLabel("Current password").fill(person.password);
   await popup.getByLabel("New password", { exact: true }).fill(chosen);
   await popup.getByLabel("Confirm new password").fill(chosen);
-  await popup.getByRole("button", { name: "Change Password" }).click();
+  await popup.getByRole("button", { name: "Change password" }).click();
 
   const callback = await heardCallback(appPage);
   await expect(popup.locator("#status")).toHaveText("told the app");

@@ -79,7 +79,7 @@ async function forcedPasswordChangeStep(page: Page, current: string, chosen: str
   await page.getByLabel("Current password").fill(current);
   await page.getByLabel("New password", { exact: true }).fill(chosen);
   await page.getByLabel("Confirm new password").fill(chosen);
-  await page.getByRole("button", { name: "Change Password" }).click();
+  await page.getByRole("button", { name: "Change password" }).click();
 }
 
 /**

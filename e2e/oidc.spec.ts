@@ -94,7 +94,7 @@ test("device flow: the CLI polls while the person enters its code on /device, se
   await expect(apps.getByText("NetBird CLI")).toBeVisible();
   // What it can see, in the consent page's words (review 19: it said "email, offline_access, openid, profile").
   const canSee = apps.getByRole("row").filter({ hasText: "NetBird CLI" }).getByRole("listitem");
-  await expect(canSee).toHaveText(["Know who you are (your user id in Latchkey)", "Your name and username", "Your email address", "Stay signed in when you are away"]);
+  await expect(canSee).toHaveText(["Know who you are (your user ID in Latchkey)", "Your name and username", "Your email address", "Stay signed in when you are away"]);
   await apps.screenshot({ path: test.info().outputPath("profile-apps-desktop.png") });
   await apps.getByRole("button", { name: "Revoke access" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Revoke access" }).click();

@@ -141,7 +141,7 @@ test("a group or a role deleted from its own page: the list says it was deleted"
   // Delete opens its dialog through the page's script.
   await untilDashboardHydrated(page);
   await page.getByRole("button", { name: /^Delete/ }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Delete Group" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete group" }).click();
   await expect(page).toHaveURL(/\/team\/groups(\?|$)/);
   await expect(page.getByText("Group deleted.")).toBeVisible();
 
@@ -159,7 +159,7 @@ test("an admin on the owner's page is offered no roles form that would be refuse
   const owner = (await api.get<{ id: string }>("/api/users/current")).body;
   await page.goto(instance.url(`/team/users/${owner.id}`));
   await expect(page.getByRole("heading", { name: "Roles and permissions" })).toBeVisible();
-  await expect(page.getByRole("button", { name: "Save Roles" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Save roles" })).toHaveCount(0);
   await expect(page.getByText("Only someone who holds every permission this person holds can change their roles.")).toBeVisible();
 });
 
@@ -181,7 +181,7 @@ test("from the keyboard: a deleted row leaves the focus on its list, an invite s
   await expect.poll(() => focused(page)).not.toMatch(/^BODY:/);
   expect(await page.evaluate(() => document.activeElement?.closest("main") !== null)).toBe(true);
 
-  await page.getByRole("button", { name: "Add User" }).click();
+  await page.getByRole("button", { name: "Add user" }).click();
   await page.getByRole("dialog").getByLabel("Email", { exact: true }).fill("nora.new@example.test");
   await page.getByRole("dialog").getByLabel("Name", { exact: true }).fill("Nora New");
   await page.getByRole("dialog").getByLabel("Name", { exact: true }).press("Enter");
@@ -193,7 +193,7 @@ test("from the keyboard: a deleted row leaves the focus on its list, an invite s
   await page.getByRole("button", { name: OWNER.name }).focus();
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("ArrowDown");
-  const item = page.getByRole("menuitem", { name: "Change Password" });
+  const item = page.getByRole("menuitem", { name: "Change password" });
   await expect(item).toBeFocused();
   expect(await item.evaluate((el) => [getComputedStyle(el).outlineStyle, parseFloat(getComputedStyle(el).outlineWidth)])).toEqual(["solid", 2]);
   await page.keyboard.press("Escape");
@@ -207,14 +207,14 @@ test("an admin required to use two-factor, in the grace period: every page says 
   await signIn(page, instance.baseURL, admin.email, admin.password);
   // Not only on Profile: people don't go there to find out (Team → Users is where an admin lands).
   await page.goto(instance.url("/team/groups"));
-  await expect(page.getByText(/^Two-factor authentication is required for you\. Set it up by .+ UTC: after that, signing in takes you to set-up first\./)).toBeVisible();
+  await expect(page.getByText(/^Two-factor authentication is required for you\. Set it up by .+ UTC: after that, you are asked to set it up when you sign in\./)).toBeVisible();
   await page.getByRole("link", { name: "Set up two-factor authentication on Profile" }).click();
   await expect(page).toHaveURL(/\/profile#two-factor-heading$/);
   await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
   // Required at once while they are signed in (review 21: nothing said it until their next sign-in).
   expect((await api.put("/api/settings/security", { grace_days: 0 })).status).toBe(200);
   await page.goto(instance.url("/activity"));
-  const due = page.getByText("Two-factor authentication is required for you: your next sign-in takes you to set-up first.");
+  const due = page.getByText("Two-factor authentication is required for you: you are asked to set it up at your next sign-in.");
   await expect(due).toBeVisible();
   // Set up from the notice's link: gone as soon as the app is on, on this page and the next.
   await page.getByRole("link", { name: "Set up two-factor authentication on Profile" }).click();

@@ -2,7 +2,7 @@
  * Roles in the browser (issue 13): the owner creates a "Helpdesk" role in
  * Settings → Roles, has the Support group grant it, and puts a person in
  * Support. That person then blocks and resets a user, sees no Settings,
- * Activity or Service Users, sees where their permissions come from, and
+ * Activity or Service users, sees where their permissions come from, and
  * can't make themselves an admin. Deleting the role names who holds it.
  */
 import { expect, test } from "@playwright/test";
@@ -43,7 +43,7 @@ test("the owner creates a Helpdesk role and gives it to a person through a group
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
   await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Roles" }).click();
   await expect(page.getByRole("row", { name: /Admin/ }).getByText("Built-in").first()).toBeVisible();
-  await page.getByRole("link", { name: "Create Role" }).click();
+  await page.getByRole("link", { name: "Create role" }).click();
 
   // Owner-only powers are offered to nobody.
   await expect(page.getByRole("checkbox", { name: /settings:sign_in/ })).toBeDisabled();
@@ -52,7 +52,7 @@ test("the owner creates a Helpdesk role and gives it to a person through a group
   for (const p of ["users:read", "users:block", "users:reset_password", "users:unlock"]) {
     await page.getByRole("checkbox", { name: new RegExp(`^${p}`) }).check();
   }
-  await page.getByRole("button", { name: "Create Role" }).click();
+  await page.getByRole("button", { name: "Create role" }).click();
   await expect(page.getByText("Role Helpdesk created.")).toBeVisible();
   await expect(page.getByRole("checkbox", { name: /^users:block/ })).toBeChecked();
   await expect(page.getByRole("checkbox", { name: /^users:delete/ })).not.toBeChecked();
@@ -60,7 +60,7 @@ test("the owner creates a Helpdesk role and gives it to a person through a group
   // Support grants it.
   await page.goto(instance.url(`/team/groups/${supportId}`));
   await page.getByRole("checkbox", { name: /^Helpdesk/ }).check();
-  await page.getByRole("button", { name: "Save Roles" }).click();
+  await page.getByRole("button", { name: "Save roles" }).click();
   await expect(page.getByText("Members hold: Helpdesk.")).toBeVisible();
 
   // Helen joins Support.
@@ -77,7 +77,7 @@ test("a Helpdesk member blocks and resets a user, sees no settings, and can't ma
   await signIn(page, instance.baseURL, helen.email, helen.password, LANDS_ON_USERS);
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(nav.getByRole("link", { name: "Users" })).toBeVisible();
-  for (const hidden of ["Settings", "Activity", "Service Users"]) await expect(nav.getByRole("link", { name: hidden })).toHaveCount(0);
+  for (const hidden of ["Settings", "Activity", "Service users"]) await expect(nav.getByRole("link", { name: hidden })).toHaveCount(0);
 
   await page.goto(instance.url(`/team/users/${victim.id}`));
   // Block opens its dialog through the page's script.
@@ -96,7 +96,7 @@ test("a Helpdesk member blocks and resets a user, sees no settings, and can't ma
   await page.goto(instance.url(`/team/users/${helen.id}`));
   await expect(page.getByRole("list", { name: "Permissions" }).getByText("from group Support (role Helpdesk)").first()).toBeVisible();
   await expect(page.getByRole("combobox", { name: "Role" })).toHaveCount(0);
-  await expect(page.getByRole("button", { name: "Save Roles" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Save roles" })).toHaveCount(0);
 
   // Nor through the API with her session.
   const cookies = await page.context().cookies();
@@ -122,10 +122,10 @@ test("deleting the role names who holds it, and they lose it", async ({ page }) 
   await signIn(page, instance.baseURL, OWNER.email, OWNER.password, LANDS_ON_USERS);
   await page.goto(instance.url("/settings/roles"));
   await page.getByRole("link", { name: "Helpdesk" }).click();
-  await page.getByRole("button", { name: "Delete Role" }).click();
+  await page.getByRole("button", { name: "Delete role" }).click();
   const dialog = page.getByRole("dialog", { name: "Delete role Helpdesk?" });
   await expect(dialog.getByText("Helen Helpdesk (through group Support)")).toBeVisible();
-  await dialog.getByRole("button", { name: "Delete Role" }).click();
+  await dialog.getByRole("button", { name: "Delete role" }).click();
   await expect(page).toHaveURL(/\/settings\/roles(\?deleted=1)?$/);
   await expect(page.getByRole("link", { name: "Helpdesk" })).toHaveCount(0);
 });

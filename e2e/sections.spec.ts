@@ -24,7 +24,7 @@ test("a missing item says so and leads back to its section", async ({ browser })
   const cases: [string, string, string, RegExp][] = [
     [`/team/users/${MISSING}`, "User not found", "Back to Users", /\/team\/users$/],
     [`/team/groups/${MISSING}`, "Group not found", "Back to Groups", /\/team\/groups$/],
-    [`/team/service-users/${MISSING}`, "Service user not found", "Back to Service Users", /\/team\/service-users$/],
+    [`/team/service-users/${MISSING}`, "Service user not found", "Back to Service users", /\/team\/service-users$/],
   ];
   for (const [path, heading, back, list] of cases) {
     const res = await page.goto(instance.url(path));

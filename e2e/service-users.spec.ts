@@ -50,8 +50,8 @@ async function ownerPage(browser: { newContext: () => Promise<BrowserContext> })
 async function createServiceUser(page: Page, name: string, role: "user" | "auditor" | "admin") {
   await page.goto(instance.url("/team/service-users"));
   await untilDashboardHydrated(page);
-  await page.getByRole("button", { name: "Create Service User" }).click();
-  const dialog = page.getByRole("dialog", { name: "Create Service User" });
+  await page.getByRole("button", { name: "Create service user" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create service user" });
   await dialog.getByLabel("Name").fill(name);
   await dialog.getByLabel("Role", { exact: true }).selectOption(role);
   await dialog.getByRole("button", { name: "Create", exact: true }).click();
@@ -62,19 +62,19 @@ async function createServiceUser(page: Page, name: string, role: "user" | "audit
 }
 
 /**
- * Create Token on the current page; returns the plain token as copied to the clipboard. `password`: one's own
+ * Create token on the current page; returns the plain token as copied to the clipboard. `password`: one's own
  * token (Profile) asks for it; a service user's doesn't.
  */
 async function createToken(page: Page, name: string, days?: number, password?: string): Promise<string> {
   await untilDashboardHydrated(page);
-  await page.getByRole("button", { name: "Create Token" }).click();
-  const dialog = page.getByRole("dialog", { name: "Create Token" });
+  await page.getByRole("button", { name: "Create token" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create token" });
   await expect(dialog.getByLabel("Expires in")).toHaveValue("30");
   await dialog.getByLabel("Name").fill(name);
   if (days !== undefined) await dialog.getByLabel("Expires in").fill(String(days));
   if (password !== undefined) await dialog.getByLabel("Your password").fill(password);
   else await expect(dialog.getByLabel("Your password")).toHaveCount(0);
-  await dialog.getByRole("button", { name: "Create Token" }).click();
+  await dialog.getByRole("button", { name: "Create token" }).click();
   await expect(dialog.getByText("This token will not be shown again")).toBeVisible();
   const shown = await dialog.getByLabel(`Token "${name}"`).inputValue();
   expect(shown).toMatch(/^lkp_[0-9A-Za-z]{36}$/);
@@ -83,7 +83,7 @@ async function createToken(page: Page, name: string, days?: number, password?: s
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(copied).toBe(shown);
   await shot(page, `token-${name}`);
-  await dialog.getByRole("button", { name: "Copy & Close" }).click();
+  await dialog.getByRole("button", { name: "Copy & close" }).click();
   await expect(dialog).toBeHidden();
   return copied;
 }
@@ -196,16 +196,16 @@ test("a person creates and deletes their own token from their profile", async ({
   await expect(page.getByRole("row", { name: /setup/ })).toBeVisible();
 
   // A bad expiry gets a clear message and keeps what was typed.
-  await page.getByRole("button", { name: "Create Token" }).click();
-  const dialog = page.getByRole("dialog", { name: "Create Token" });
+  await page.getByRole("button", { name: "Create token" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create token" });
   await dialog.getByLabel("Name").fill("setup");
   // One's own token asks for the password: a wrong one is refused on its field, and the name stays.
   await dialog.getByLabel("Your password").fill("not the owner's password");
-  await dialog.getByRole("button", { name: "Create Token" }).click();
+  await dialog.getByRole("button", { name: "Create token" }).click();
   await expect(dialog.getByText("Current password is incorrect").first()).toBeVisible();
   await expect(dialog.getByLabel("Name")).toHaveValue("setup");
   await dialog.getByLabel("Your password").fill(OWNER.password);
-  await dialog.getByRole("button", { name: "Create Token" }).click();
+  await dialog.getByRole("button", { name: "Create token" }).click();
   await expect(dialog.getByLabel("Name")).toHaveAccessibleDescription(/A token named "setup" already exists/);
   await expect(dialog.getByText(/A token named "setup" already exists/)).toHaveCount(1);
   await expect(dialog.getByLabel("Name")).toHaveValue("setup");

@@ -1,7 +1,7 @@
 /**
  * Themes and keyboard use of the shell: Light / Dark / System from the avatar
  * menu, remembered and rendered by the server; the avatar menu as a real menu;
- * the skip link; the Add User tabs with arrow keys; a disabled danger button
+ * the skip link; the Add user tabs with arrow keys; a disabled danger button
  * that looks disabled.
  */
 import { expect, test, type Locator, type Page } from "@playwright/test";
@@ -80,7 +80,7 @@ test("the avatar menu is a menu: arrow keys, Home, End, Escape", async ({ browse
   await expect(menu).toBeVisible();
   await expect(menu.getByRole("menuitem", { name: "Profile" })).toBeFocused();
   await page.keyboard.press("ArrowDown");
-  await expect(menu.getByRole("menuitem", { name: "Change Password" })).toBeFocused();
+  await expect(menu.getByRole("menuitem", { name: "Change password" })).toBeFocused();
   await page.keyboard.press("End");
   await expect(menu.getByRole("menuitem", { name: "Sign out" })).toBeFocused();
   await page.keyboard.press("ArrowDown");
@@ -112,14 +112,14 @@ test("the skip link jumps past the navigation to the page's content", async ({ b
   await context.close();
 });
 
-test("the Add User tabs move with the arrow keys", async ({ browser }) => {
+test("the Add user tabs move with the arrow keys", async ({ browser }) => {
   const { context, page } = await ownerPage(browser, instance);
   await page.goto(instance.url("/team/users"));
   await untilDashboardHydrated(page);
-  await page.getByRole("button", { name: "Add User" }).click();
-  const dialog = page.getByRole("dialog", { name: "Add User" });
-  const invite = dialog.getByRole("tab", { name: "Invite User" });
-  const create = dialog.getByRole("tab", { name: "Create User" });
+  await page.getByRole("button", { name: "Add user" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add user" });
+  const invite = dialog.getByRole("tab", { name: "Invite user" });
+  const create = dialog.getByRole("tab", { name: "Create user" });
   await invite.focus();
   await page.keyboard.press("ArrowRight");
   await expect(create).toBeFocused();

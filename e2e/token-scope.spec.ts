@@ -34,19 +34,19 @@ test("a Helpdesk member narrows a token to part of their permissions, and the li
   await untilDashboardHydrated(page);
 
   // A token with the default scope.
-  await page.getByRole("button", { name: "Create Token" }).click();
-  let dialog = page.getByRole("dialog", { name: "Create Token" });
+  await page.getByRole("button", { name: "Create token" }).click();
+  let dialog = page.getByRole("dialog", { name: "Create token" });
   await expect(dialog.getByRole("radio", { name: /All your permissions/ })).toBeChecked();
   await dialog.getByLabel("Name").fill("everything");
   // One's own token asks for the password (a session alone can't leave one behind).
   await dialog.getByLabel("Your password").fill(password);
-  await dialog.getByRole("button", { name: "Create Token" }).click();
+  await dialog.getByRole("button", { name: "Create token" }).click();
   await expect(dialog.getByText("This token will not be shown again")).toBeVisible();
-  await dialog.getByRole("button", { name: "Copy & Close" }).click();
+  await dialog.getByRole("button", { name: "Copy & close" }).click();
 
   // A narrowed one: the grid offers only what Hana holds, all ticked at first.
-  await page.getByRole("button", { name: "Create Token" }).click();
-  dialog = page.getByRole("dialog", { name: "Create Token" });
+  await page.getByRole("button", { name: "Create token" }).click();
+  dialog = page.getByRole("dialog", { name: "Create token" });
   await dialog.getByLabel("Name").fill("unlock bot");
   await dialog.getByRole("radio", { name: /Only the permissions chosen below/ }).check();
   const boxes = dialog.getByRole("checkbox");
@@ -58,10 +58,10 @@ test("a Helpdesk member narrows a token to part of their permissions, and the li
   await page.screenshot({ path: test.info().outputPath("scope-picker.png"), fullPage: true });
   await expectAxeClean(page, { include: "dialog[open]", what: "the scope picker" });
   await dialog.getByLabel("Your password").fill(password);
-  await dialog.getByRole("button", { name: "Create Token" }).click();
+  await dialog.getByRole("button", { name: "Create token" }).click();
   const token = await dialog.getByLabel('Token "unlock bot"').inputValue();
   expect(token).toMatch(/^lkp_[0-9A-Za-z]{36}$/);
-  await dialog.getByRole("button", { name: "Copy & Close" }).click();
+  await dialog.getByRole("button", { name: "Copy & close" }).click();
 
   // The token does what its scope says, and nothing more.
   const asToken = bearer(token);

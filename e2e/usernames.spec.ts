@@ -1,7 +1,7 @@
 /**
  * Usernames in the browser (issue 19): an admin creates a person with only a
  * username and a name (no email), and that person signs in with the username;
- * Team → Users shows the username under the name; the Create User form
+ * Team → Users shows the username under the name; the Create user form
  * prefills the username from the email. A link-only invite (no email): the
  * invitee picks a username on the invite page and signs in with it.
  */
@@ -23,9 +23,9 @@ test("an admin creates a person with only a username and a name, who then signs 
 
   await admin.goto(instance.url("/team/users"));
   await untilDashboardHydrated(admin);
-  await admin.getByRole("button", { name: "Add User" }).click();
-  const dialog = admin.getByRole("dialog", { name: "Add User" });
-  await dialog.getByRole("tab", { name: "Create User" }).click();
+  await admin.getByRole("button", { name: "Add user" }).click();
+  const dialog = admin.getByRole("dialog", { name: "Add user" });
+  await dialog.getByRole("tab", { name: "Create user" }).click();
   // Typing an email suggests its local part as the username.
   await dialog.getByLabel("Email").fill("Wren.Hale@example.com");
   await expect(dialog.getByLabel("Username")).toHaveValue("Wren.Hale");
@@ -35,7 +35,7 @@ test("an admin creates a person with only a username and a name, who then signs 
   await dialog.getByRole("button", { name: "Create", exact: true }).click();
   await expect(dialog.getByText("This password will only be shown once. Please copy it now.")).toBeVisible();
   const password = await dialog.getByLabel("Password for Wren Hale").inputValue();
-  await dialog.getByRole("button", { name: "Copy & Close" }).click();
+  await dialog.getByRole("button", { name: "Copy & close" }).click();
 
   await admin.goto(instance.url("/team/users"));
   const row = admin.getByRole("row", { name: /Wren Hale/ });
@@ -52,18 +52,18 @@ test("a link-only invite: no email, the invitee picks a username on the invite p
   await signIn(admin, instance.baseURL, OWNER.email, OWNER.password);
   await admin.goto(instance.url("/team/users"));
   await untilDashboardHydrated(admin);
-  await admin.getByRole("button", { name: "Add User" }).click();
-  const dialog = admin.getByRole("dialog", { name: "Add User" });
-  await dialog.getByRole("tab", { name: "Invite User" }).click();
+  await admin.getByRole("button", { name: "Add user" }).click();
+  const dialog = admin.getByRole("dialog", { name: "Add user" });
+  await dialog.getByRole("tab", { name: "Invite user" }).click();
   // The username follows the email's local part, and is left to the invitee when empty.
   await dialog.getByLabel("Email", { exact: true }).fill("kit.link@example.com");
   await expect(dialog.getByLabel("Username")).toHaveValue("kit.link");
   await dialog.getByLabel("Email", { exact: true }).fill("");
   await expect(dialog.getByLabel("Username")).toHaveValue("");
   await dialog.getByLabel("Name", { exact: true }).fill("Kit Link");
-  await dialog.getByRole("button", { name: "Create Invite Link" }).click();
+  await dialog.getByRole("button", { name: "Create invite link" }).click();
   const link = await dialog.getByLabel("Invite link").inputValue();
-  await dialog.getByRole("button", { name: "Copy & Close" }).click();
+  await dialog.getByRole("button", { name: "Copy & close" }).click();
   await admin.goto(instance.url("/team/users?view=invites"));
   await expect(admin.getByRole("row", { name: /Kit Link/ })).toContainText("No email: hand the link over");
 
@@ -76,7 +76,7 @@ test("a link-only invite: no email, the invitee picks a username on the invite p
   await kit.getByLabel("Confirm password").fill("kits own long passphrase");
   // "wren" is taken (the first test): told in the field, the rest kept for another try.
   await kit.getByLabel("Username").fill("Wren");
-  await kit.getByRole("button", { name: "Create Account" }).click();
+  await kit.getByRole("button", { name: "Create account" }).click();
   await expect(kit.getByLabel("Username")).toHaveAttribute("aria-invalid", "true");
   await expect(kit.getByLabel("Username")).toHaveAccessibleDescription(/This username is taken/);
   await expect(kit.getByLabel("Username")).toHaveValue("Wren");
@@ -86,7 +86,7 @@ test("a link-only invite: no email, the invitee picks a username on the invite p
   await kit.getByLabel("Username").fill("kit");
   await kit.getByLabel("Password", { exact: true }).fill("kits own long passphrase");
   await kit.getByLabel("Confirm password").fill("kits own long passphrase");
-  await kit.getByRole("button", { name: "Create Account" }).click();
+  await kit.getByRole("button", { name: "Create account" }).click();
   await expect(kit).toHaveURL(/\/login/);
   await expect(kit.getByLabel("Email or username")).toHaveValue("kit");
   await submitSignIn(kit, undefined, "kits own long passphrase");
@@ -104,15 +104,15 @@ test("an unknown username gets the same answer as an unknown email", async ({ pa
   expect(await answer("nobody-here")).toBe(await answer("nobody@example.com"));
 });
 
-test("Add User and Profile refuse a look-alike username at the field, saying why", async ({ browser }) => {
+test("Add user and Profile refuse a look-alike username at the field, saying why", async ({ browser }) => {
   const admin = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   await signIn(admin, instance.baseURL, OWNER.email, OWNER.password);
 
   await admin.goto(instance.url("/team/users"));
   await untilDashboardHydrated(admin);
-  await admin.getByRole("button", { name: "Add User" }).click();
-  const dialog = admin.getByRole("dialog", { name: "Add User" });
-  await dialog.getByRole("tab", { name: "Create User" }).click();
+  await admin.getByRole("button", { name: "Add user" }).click();
+  const dialog = admin.getByRole("dialog", { name: "Add user" });
+  await dialog.getByRole("tab", { name: "Create user" }).click();
   const username = dialog.getByLabel("Username");
   await username.fill("\u0430dmin");
   await dialog.getByLabel("Name", { exact: true }).fill("Mallory Mixed");
@@ -200,12 +200,12 @@ test("Settings → Identity providers lists a deleted person's held-back usernam
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const owner = await context.newPage();
   await signIn(owner, instance.baseURL, OWNER.email, OWNER.password);
-  // Add User tells the owner why a name nobody has is refused, and where to release it; what they typed stays.
+  // Add user tells the owner why a name nobody has is refused, and where to release it; what they typed stays.
   await owner.goto(instance.url("/team/users"));
   await untilDashboardHydrated(owner);
-  await owner.getByRole("button", { name: "Add User" }).click();
-  const add = owner.getByRole("dialog", { name: "Add User" });
-  await add.getByRole("tab", { name: "Create User" }).click();
+  await owner.getByRole("button", { name: "Add user" }).click();
+  const add = owner.getByRole("dialog", { name: "Add user" });
+  await add.getByRole("tab", { name: "Create user" }).click();
   await add.getByLabel("Username").fill("held.hana");
   await add.getByLabel("Name", { exact: true }).fill("Hana Two");
   await add.getByRole("button", { name: "Create", exact: true }).click();

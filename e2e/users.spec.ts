@@ -10,10 +10,10 @@ const bob = { email: "bob@example.com", name: "Bob Builder" };
 async function createUser(page: Page, user: { email: string; name: string }, role: string): Promise<string> {
   await page.goto(instance.url("/team/users"));
   await untilDashboardHydrated(page);
-  await page.getByRole("button", { name: "Add User" }).click();
-  const dialog = page.getByRole("dialog", { name: "Add User" });
-  await dialog.getByRole("tab", { name: "Create User" }).click();
-  await expect(dialog.getByRole("tab", { name: "Create User" })).toHaveAttribute("aria-selected", "true");
+  await page.getByRole("button", { name: "Add user" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add user" });
+  await dialog.getByRole("tab", { name: "Create user" }).click();
+  await expect(dialog.getByRole("tab", { name: "Create user" })).toHaveAttribute("aria-selected", "true");
   await dialog.getByLabel("Email").fill(user.email);
   await dialog.getByLabel("Name", { exact: true }).fill(user.name);
   await dialog.getByLabel("Role", { exact: true }).selectOption(role);
@@ -30,7 +30,7 @@ async function createUser(page: Page, user: { email: string; name: string }, rol
   await expect(dialog.getByRole("tab")).toHaveCount(0);
   // Nor a tab panel named by a tab that is gone.
   await expect(dialog.getByRole("tabpanel")).toHaveCount(0);
-  await expect(dialog.getByRole("button", { name: "Copy & Close" })).toBeFocused();
+  await expect(dialog.getByRole("button", { name: "Copy & close" })).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(dialog).toBeHidden();
   return password;
@@ -75,11 +75,11 @@ test("the owner manages a person's whole lifecycle", async ({ browser }) => {
   await bobPage.getByLabel("Current password").fill(generated);
   await bobPage.getByLabel("New password", { exact: true }).fill(bobPassword);
   await bobPage.getByLabel("Confirm new password").fill(bobPassword);
-  await bobPage.getByRole("button", { name: "Change Password" }).click();
+  await bobPage.getByRole("button", { name: "Change password" }).click();
   await expect(bobPage).toHaveURL(/\/team\/users$/);
   // A plain user sees only themselves and can't add users.
   await expect(bobPage.getByRole("row")).toHaveCount(2);
-  await expect(bobPage.getByRole("button", { name: "Add User" })).toHaveCount(0);
+  await expect(bobPage.getByRole("button", { name: "Add user" })).toHaveCount(0);
 
   // Edit name and role.
   await openUser(admin, "Bob Builder");
@@ -116,7 +116,7 @@ test("the owner manages a person's whole lifecycle", async ({ browser }) => {
   await dialog.getByRole("button", { name: "Reset password" }).click();
   await expect(dialog.getByText("This password will only be shown once.")).toBeVisible();
   const reset = await dialog.getByLabel("New password").inputValue();
-  await dialog.getByRole("button", { name: "Copy & Close" }).click();
+  await dialog.getByRole("button", { name: "Copy & close" }).click();
   await signIn(bobPage, instance.baseURL, bob.email, reset);
   await expect(bobPage).toHaveURL(/\/change-password$/);
 

@@ -34,6 +34,84 @@ describe("message catalogs", () => {
     // Team, roles and ownership transfer said Inhaber; five LDAP, email and group messages said Eigentümer.
     const texts = [...german.keys()].map((key) => `${key}: ${getPath(de, key) as string}`);
     expect(texts.filter((text) => /Eigentümer/.test(text))).toEqual([]);
+    // Review 39: and the admin is der Administrator (35 texts), never der Admin (five "bitten Sie einen anderen Admin").
+    expect(texts.filter((text) => /\bAdmins?\b/.test(text))).toEqual([]);
+  });
+
+  // Review 39: English, read end to end. The glossary is docs/i18n.md "English, read end to end (review 39)".
+  const englishTexts = () => [...english.keys()].map((key) => ({ key, text: getPath(en, key) as string }));
+
+  it("English says one thing with one word: sign in, email, two-factor, username, invite, setup (review 39)", () => {
+    // The Users table said "2FA" and "Last login", the proxy page "user name", the invites view "invitations", and
+    // the two-factor notices "set-up" for the noun, where every other text says two-factor, sign-in, username,
+    // invite and setup.
+    const forbidden: [RegExp, string][] = [
+      [/\blog[ -]?(in|on)\b|\blogged in\b/i, "sign in / sign-in"],
+      [/\blog[ -]?out\b(?! redirect URI)/i, "sign out"],
+      [/\be-mail\b/i, "email"],
+      [/\b(2FA|MFA|2-step|two-step)\b/i, "two-factor"],
+      [/\buser name/i, "username"],
+      [/\b(API token|personal token)s?\b/i, "access token"],
+      [/\binvitations?\b/i, "invite"],
+      [/\badministrators?\b/i, "admin (the role's name, and who to ask)"],
+      [/\b(id|ids|uris?|ip|ttl)\b/, "ID, URI, IP address, lifetime"],
+      [/^(true|false)$/, "yes or no"],
+      [/\bset-up\b/i, "setup (the noun) or set up (the verb)"],
+      [/\bto sign-in\b|\bsign-in again\b/i, "sign in (the verb)"],
+    ];
+    // The prose only: not a value's name ({uri}), code (<code>PUBLIC_URL</code>) or an address.
+    const prose = (text: string) =>
+      text.replace(/<code>.*?<\/code>/g, "").replace(/\{\s*\w+\s*(,\s*\w+\s*)?\}/g, "").replace(/\S+:\/\/\S+/g, "");
+    const slips = englishTexts().flatMap(({ key, text }) =>
+      forbidden.filter(([word]) => word.test(prose(text))).map(([, say]) => `${key}: "${text}" (say ${say})`),
+    );
+    expect(slips).toEqual([]);
+  });
+
+  it("English labels and headings are in sentence case: a capital mid-text is a name (review 39)", () => {
+    // "Add User", "Create Group", "Service Users", "Change Password" beside "Delete user", "Save changes", "Reset
+    // password". A capital after the first word must be a proper name, a section of the app named as a place
+    // (Settings → Email, in Profile) or a label quoted by name; anything else is a Title Case slip.
+    const names = new Set([
+      "Latchkey", "Settings", "Team", "Profile", "OpenID", "Connect", "Google", "Cloud", "Services", "Microsoft", "Entra",
+      "Okta", "Web", "Gitea", "Grafana", "Ansible", "Terraform", "Authentik", "Authelia", "Aegis", "Active", "Directory",
+      "Latin", "Cyrillic", "Unicode", "Secure", "Remote", "Authorization", "Lines",
+      "Application", // Okta's "Web Application"
+      "Authenticator", // Google Authenticator
+      // Labels of the page named in running text: the Everyone / Only members choice, a status, buttons.
+      "Everyone", "Only", "Pending", "Test", "Reset", "Deny",
+    ]);
+    const slips = englishTexts().flatMap(({ key, text }) => {
+      // A linked or emphasised label (<users>Users</users>) is quoted, as a label in “…” is.
+      let plain = text.replace(/<[^/>]+>/g, "“").replace(/<\/[^>]+>/g, "”");
+      // Placeholders (innermost first) end a phrase: "{reason} Until it passes" starts a sentence.
+      while (/\{[^{}]*\}/.test(plain)) plain = plain.replace(/\{[^{}]*\}/g, ".");
+      const words = [...plain.matchAll(/(?<=(\S)\s+)([A-Z][a-z]+)(?![A-Za-z])/g)]
+        .filter((m) => !/[.:!?→←(“"'·]/.test(m[1]) && !names.has(m[2]))
+        .map((m) => m[2]);
+      return words.length ? [`${key}: "${text}" (${words.join(", ")})`] : [];
+    });
+    expect(slips).toEqual([]);
+  });
+
+  it("a count is said with a plural, never \"1 events\" (review 39)", () => {
+    // Activity's "{total} events" read "1 events" on an account with one event, and "1 Ereignisse" in German.
+    // A bare number before a plural noun is allowed only where the number is never one.
+    const neverOne = new Set([
+      "serverMessages.ownUsernameHoldLimit", // the hold limit, a constant above one
+      "ldapPage.sync.guarded", // held back only when more than a floor of people are missing
+      "groupsPage.firstOnly", // said only when there are more groups than the first page shows
+      "profilePage.sessions.signOutOthersBody", // said for two or more; signOutOtherBody says one
+    ]);
+    const counted = /\{(count|total|shown|pruned|checked|missing|n)\}\s+(?:\p{L}+\s+)?(\p{L}+s|people)\b/u;
+    // A plural's "other" branch is said only for numbers other than one: "{total} events" is right there.
+    const outsideOther = (text: string) => text.replace(/\bother\s*\{(?:[^{}]|\{[^{}]*\})*\}/g, "");
+    const slips = [...english.keys()].filter((key) => counted.test(outsideOther(getPath(en, key) as string)) && !neverOne.has(key));
+    expect(slips).toEqual([]);
+    // The German of a counted English message counts with a plural too.
+    const bare = /\{(count|total|shown|pruned|checked|missing|n)\}/;
+    const countedKeys = [...english.keys()].filter((key) => /\{(count|total|shown|pruned|checked|missing|n), plural/.test(getPath(en, key) as string));
+    expect(countedKeys.filter((key) => bare.test(outsideOther(getPath(de, key) as string)) && !neverOne.has(key))).toEqual([]);
   });
 
   it("no message is empty", () => {

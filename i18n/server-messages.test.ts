@@ -264,7 +264,7 @@ describe("the last refusals a form can show, keyed", () => {
     const refused = [
       (() => { try { assertMayGrant(actor, ["users:delete"]); } catch (e) { return e; } })(),
       (() => { try { assertValidCustomRole(actor, ["settings:email"]); } catch (e) { return e; } })(),
-      new Invalid("Unknown group", { auto_groups: ["Unknown group id: g1, g2"] }).keyed("unknownGroupIds", { ids: "g1, g2" }, "Unknown group id: g1, g2"),
+      new Invalid("Unknown group", { auto_groups: ["Unknown group ID: g1, g2"] }).keyed("unknownGroupIds", { ids: "g1, g2" }, "Unknown group ID: g1, g2"),
     ];
     expect(refused[0]).toBeInstanceOf(Error);
     expect(expectKeyed(refused)).toBeGreaterThanOrEqual(3);
@@ -327,7 +327,7 @@ describe("activity detail values through the catalog", () => {
     const ldap = event({});
     expect(detailLines(tEn, { ...ldap, details: { changed: ["search_base", "auto_create"], config: { url: "ldap://dir.example", search_base: "dc=example,dc=org", auto_create: false } } })).toEqual([
       "user search base: dc=example,dc=org",
-      "create users: false",
+      "create users: no",
     ]);
     expect(detailLines(t, { ...ldap, details: { config: { url: "ldap://dir.example", start_tls: true } } })).toEqual(["Server-URL: ldap://dir.example", "StartTLS: ja"]);
     expect(detailLines(t, event({ type: "web", kind: "invite", require_for: { from: "nobody", to: "everyone" } }))).toEqual(["Typ: Web-App", "Art: Einladung", "verlangt für: Niemanden → Alle"]);

@@ -11,6 +11,7 @@
 // DATABASE_URL) and the key, so only someone on the server can run it.
 // Exit code 0 when a link was issued, 1 when refused, 2 when it can't run.
 import { instanceDataDir } from "./support/instance-data";
+import { counted } from "../lib/ops/counted";
 
 const USAGE = "Usage: npm run recover-owner -- --email owner@example.com [--url https://id.example.com] [--reset-two-factor] [--revoke-tokens]   (DATA_DIR or DATABASE_URL names the instance)";
 
@@ -49,19 +50,19 @@ async function main(): Promise<number> {
       const reset = await resetTwoFactorBySystem(link.accountId, link.userId, "npm run recover-owner");
       console.log(
         reset.hadFactor
-          ? `Two-factor sign-in of the owner reset: their authenticator, passkeys and recovery codes are removed (${reset.sessionsEnded} session(s) ended).`
+          ? `Two-factor sign-in of the owner reset: their authenticator, passkeys and recovery codes are removed (${counted(reset.sessionsEnded, "session")} ended).`
           : "The owner had no two-factor sign-in set up; nothing to reset.",
       );
     }
     const command = systemActor(link.accountId, "npm run recover-owner");
     if (revokeTokens) {
       const ended = await revokeUserSessions(command, link.userId, { revoke_tokens: true }, { ip: null, userAgent: "npm run recover-owner" });
-      console.log(`The owner is signed out everywhere: ${ended.revoked} session(s) ended, ${ended.tokens_deleted} access token(s) deleted.`);
+      console.log(`The owner is signed out everywhere: ${counted(ended.revoked, "session")} ended, ${counted(ended.tokens_deleted, "access token")} deleted.`);
     } else {
       // Counted, not listed: a token's name is whatever whoever holds the account typed.
       const held = (await tokenCountsByUser(command, [link.userId])).get(link.userId) ?? 0;
       if (held > 0) {
-        console.log(`The owner holds ${held} access token(s); a new password leaves them working.`);
+        console.log(`The owner holds ${counted(held, "access token")}; a new password leaves ${held === 1 ? "it" : "them"} working.`);
         console.log("  If someone else took the account, run this again with --revoke-tokens (it signs the owner out everywhere and deletes them).");
       }
     }

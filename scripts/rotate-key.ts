@@ -11,6 +11,7 @@
 // Exit code 0 when done (or nothing to do), 1 when refused, 2 when it failed.
 import fs from "node:fs";
 import path from "node:path";
+import { counted } from "../lib/ops/counted";
 
 const USAGE =
   "Usage: npm run rotate-key [-- --batch-size N]   (ENCRYPTION_KEY = the new key and ENCRYPTION_KEY_PREVIOUS = the old one, or the key file in DATA_DIR)\n" +
@@ -120,7 +121,7 @@ async function main(): Promise<number> {
     const report = await rotateEncryptionKey({ batchSize, log: (line) => console.log(line) });
     const total = Object.values(report.reencrypted).reduce((a, b) => a + b, 0);
     console.log(`Rotation complete: ${total} values re-encrypted, ${report.eventsResealed} activity events re-sealed, ${report.searchEntriesIndexed} search entries re-indexed.`);
-    console.log(`The key check now names key ${report.toKeyId}; the rotation is in the activity log of ${report.accounts} account(s).`);
+    console.log(`The key check now names key ${report.toKeyId}; the rotation is in the activity log of ${counted(report.accounts, "account")}.`);
     retireOldKey(fromEnv, dataDir, report.fromKeyIds);
     return 0;
   } catch (err) {

@@ -12,7 +12,7 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { createAccessToken, deleteAccessToken } from "@/lib/tokens/personal-tokens";
 import { createTokenSchema } from "@/lib/tokens/schemas";
 
-/** Tokens are shown on the owner's profile and, for service users, on their page and in the Service Users table. */
+/** Tokens are shown on the owner's profile and, for service users, on their page and in the Service users table. */
 function refreshTokenPages(userId: string) {
   revalidatePath("/profile");
   revalidatePath("/team/service-users");

@@ -115,7 +115,7 @@ function CreateTokenForm({ userId, scope, proof, onClose }: { userId: string; sc
 }
 
 /**
- * "Create Token": name, expiry and scope, then the plain token once, with copy. `proof`: one's own token asks
+ * "Create token": name, expiry and scope, then the plain token once, with copy. `proof`: one's own token asks
  * for proof it's the person (lib/tokens/personal-tokens.ts), a service user's doesn't.
  */
 export function CreateTokenDialog({ userId, scope, proof }: { userId: string; scope: TokenScopeChoice; proof?: ProofKind }) {

@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 /**
  * The fields that name a person — email, username, name — as the setup form,
- * Create User and Invite User ask for them (one place for the labels, the
+ * Create user and Invite user ask for them (one place for the labels, the
  * hints and the username prefill): the username follows the email's local
  * part until it is typed in, and what was typed survives a refused save.
  */

@@ -4,11 +4,11 @@ import type { Role } from "@/lib/db/schema";
 import { IdentityFields } from "./identity-fields";
 import { RoleSelect } from "./role-select";
 
-/** The roles Create User and Invite User offer a new person. */
+/** The roles Create user and Invite user offer a new person. */
 const NEW_PERSON_ROLES: Role[] = ["user", "auditor", "admin"];
 
 /**
- * Who a new person is and their role, as Create User and Invite User both ask: the name is required,
+ * Who a new person is and their role, as Create user and Invite user both ask: the name is required,
  * and what was typed survives a refused save. Each form gives its own hints (a password is generated
  * now, or set by the person later).
  */

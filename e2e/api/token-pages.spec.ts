@@ -81,7 +81,7 @@ test("the page reads only a token of its own kind and shape from its own cookie;
   // The holder's link, as before: a cookie with a real invite token opens it, however it got there.
   const held = await page("/invite", `latchkey-link-invite=${inviteToken}`);
   expect(held.status).toBe(200);
-  expect(await held.text()).toMatch(/Create Account/);
+  expect(await held.text()).toMatch(/Create account/);
   for (const [cookie, why] of [
     [undefined, "no cookie"],
     [`latchkey-link-reset=${inviteToken}`, "another kind's token"],

@@ -46,7 +46,7 @@ export async function openAccountMenu(page: Page, name: string): Promise<void> {
 /**
  * Waits until a dashboard page has hydrated: its account menu (the header's, on every dashboard page, in the same
  * React root as the page) opens, then closes. For a page whose first step is a control only its script answers,
- * which used before hydration does nothing: a button that opens a dialog or a step in place (Add User, Create Token,
+ * which used before hydration does nothing: a button that opens a dialog or a step in place (Add user, Create token,
  * Block, Profile's "Set up authenticator app"), a list's filter, search or row checkbox. Not needed before a plain
  * link, nor before a form's own submit button (the form posts itself without the script: forms.spec tests that path).
  */

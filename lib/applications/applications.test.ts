@@ -69,7 +69,7 @@ describe("redirect URI rules", () => {
     ["https://app.example.com/cb#frag", "fragment"],
     ["https://*.example.com/cb", "wildcard"],
     ["/callback", "absolute"],
-    ["https://user:pw@app.example.com/cb", "user name or password"],
+    ["https://user:pw@app.example.com/cb", "username or password"],
     ["javascript:alert(1)", "must use https://"],
     ["https://app.example.com/ cb", "space"],
   ])("%s", (uri, problem) => {

@@ -55,7 +55,7 @@ function redirectUriIssue(value: string): RedirectUriIssue | null {
   } catch {
     return { problem: "must be an absolute address such as https://app.example.com/callback", key: "redirectUriNotAbsolute" };
   }
-  if (url.username || url.password) return { problem: "can't contain a user name or password", key: "redirectUriCredentials" };
+  if (url.username || url.password) return { problem: "can't contain a username or password", key: "redirectUriCredentials" };
   if (url.protocol === "https:") return url.hostname ? null : { problem: "must name a host", key: "redirectUriNoHost" };
   return httpsOrLoopback(url) ? null : HTTPS_ONLY;
 }

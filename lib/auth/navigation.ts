@@ -11,9 +11,9 @@ export type SettingsTab = { href: string; label: string };
 
 /** Every settings page, in the order of its tab, with the permission that opens it (the one list). */
 const SETTINGS_TABS: readonly (SettingsTab & { permission: Permission })[] = [
-  { href: "/settings/identity-providers", label: "Identity Providers", permission: "identity_providers:read" },
+  { href: "/settings/identity-providers", label: "Identity providers", permission: "identity_providers:read" },
   { href: "/settings/ldap", label: "LDAP", permission: "identity_providers:read" },
-  { href: "/settings/proxy-header", label: "Proxy Header", permission: "settings:read" },
+  { href: "/settings/proxy-header", label: "Proxy header", permission: "settings:read" },
   { href: "/settings/security", label: "Security", permission: "settings:read" },
   { href: "/settings/email", label: "Email", permission: "settings:read" },
   { href: "/settings/roles", label: "Roles", permission: "roles:read" },

@@ -157,7 +157,7 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Only the owner can change the owner's account": { key: "onlyOwnerChangesOwner" },
   "Only the owner can give the owner role": { key: "onlyOwnerGivesOwnerRole" },
   "The owner can't be demoted; transfer ownership to another user instead": { key: "ownerCantBeDemoted" },
-  "Use Change Password to change your own password": { key: "useChangePassword" },
+  "Use “Change password” to change your own password": { key: "useChangePassword" },
   "This user is blocked; unblock them first": { key: "userBlocked" },
   "Too many requests with this access token. Try again later.": { key: "tokenRateLimited" },
   // people's details (users, invites, service users)

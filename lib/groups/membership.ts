@@ -21,7 +21,7 @@ export async function assertGroupsExist(q: Db | Tx, accountId: string, groupIds:
     const known = new Set(found.map((g) => g.id));
     const missing = unique.filter((id) => !known.has(id));
     const ids = missing.join(", ");
-    const text = `Unknown group id: ${ids}`;
+    const text = `Unknown group ID: ${ids}`;
     throw new Invalid("Unknown group", { [field]: [text] }).keyed("unknownGroupIds", { ids }, text);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Managing OIDC identity providers (Settings → Identity Providers and
+ * Managing OIDC identity providers (Settings → Identity providers and
  * /api/identity-providers). Everyone who may see settings reads them; only
  * the owner changes them, checked on the caller as they are inside the write
  * transaction. Client secrets are sealed before they reach the

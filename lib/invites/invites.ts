@@ -50,7 +50,7 @@ async function queueInviteMail(tx: Tx, me: Actor, invite: InviteRecord, token: s
   const budget = await countWithinLimit(tx, limit, emailBlindIndex(invite.email));
   if (!budget.within) throw rateLimitRefusal(limit, budget.retryAfterSeconds);
   // The person, as the invite page names them: not the activity log's 'Name (token "…")' of a script's call.
-  const inviter = me.kind === "system" ? ((await actorParty(tx, me)).label ?? "An administrator") : await inviterLabel(me.accountId, me.userId, tx);
+  const inviter = me.kind === "system" ? ((await actorParty(tx, me)).label ?? "An admin") : await inviterLabel(me.accountId, me.userId, tx);
   await queueMail(tx, {
     accountId: me.accountId,
     to: invite.email,

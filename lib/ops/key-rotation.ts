@@ -35,6 +35,7 @@ import { accounts, meta, outbox, sessions } from "@/lib/db/schema";
 import { sealSessionClient } from "@/lib/sessions/client-fields";
 import { clearChainCursors, resealActivityChains } from "./chain-reseal";
 import { ENCRYPTED_COLUMNS, ENCRYPTED_JSON_FIELDS, KEY_CHECK_VALUE, type EncryptedColumn } from "./encrypted-columns";
+import { counted } from "./counted";
 
 export const ROTATION_LEASE = { name: "key-rotation", ttlMs: 60_000 };
 /**
@@ -313,7 +314,7 @@ export async function rotateEncryptionKey(options: RotationOptions = {}): Promis
       if (left.length === 0) break;
       // A replica still writing with the old key: go round again, a few times, then say so.
       if (pass >= 3) throw new Error(`Values are still written under another key (${left.map(([k, n]) => `${k}: ${n}`).join(", ")}): is every replica started with ENCRYPTION_KEY set to the new key?`);
-      log(`  ${left.length} column(s) got values under the old key meanwhile; another pass`);
+      log(`  ${counted(left.length, "column")} got values under the old key meanwhile; another pass`);
     }
     await resetSearchIndex();
     step();

@@ -75,9 +75,9 @@ function inspect(file: string, allowUnsealed: boolean): BackupManifest {
     const missing = sealedKeyIds(backup).filter((id) => !given.has(id));
     if (missing.length > 0) {
       throw new BackupRefusedError(
-        `This backup also holds values sealed with key id(s) ${missing.map((id) => `"${id}"`).join(", ")}, which the configured keys don't include ` +
+        `This backup also holds values sealed with ${missing.length === 1 ? "the key ID" : "the key IDs"} ${missing.map((id) => `"${id}"`).join(", ")}, which the configured keys don't include ` +
           `(it was taken while \`npm run rotate-key\` ran). Restore with ENCRYPTION_KEY set to the key with id "${keyId}" and ENCRYPTION_KEY_PREVIOUS ` +
-          "to the other key(s) (comma-separated), then run `npm run rotate-key` to finish the rotation. Nothing was written.",
+          "to the other keys (comma-separated), then run `npm run rotate-key` to finish the rotation. Nothing was written.",
       );
     }
     checkSeal(backup, manifest, file, allowUnsealed);

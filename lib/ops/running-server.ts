@@ -45,7 +45,7 @@ export function refuseWhileServing(expiresAtMs: number | null, target: string, o
   if (expiresAtMs === null || expiresAtMs <= now || options.ignoreRunningServer) return;
   const age = Math.max(0, Math.round((now - (expiresAtMs - SERVER_HEARTBEAT.ttlMs)) / 1000));
   throw new BackupRefusedError(
-    `A Latchkey server is running on ${target} (its last heartbeat is ${age} s old): stop the server(s) first, then restore ` +
+    `A Latchkey server is running on ${target} (its last heartbeat is ${age} s old): stop every server on it first, then restore ` +
       `(if none runs, wait ${Math.ceil(SERVER_HEARTBEAT.ttlMs / 1000)} s or add --ignore-running-server). Nothing was written.`,
   );
 }

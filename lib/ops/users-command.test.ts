@@ -76,7 +76,7 @@ describe("npm run users", () => {
 
     const session = await startSession(member);
     const revoked = await runUsersCommand(["revoke-sessions", "mona@example.com"]);
-    expect(revoked.lines[0]).toMatch(/1 session\(s\) ended/);
+    expect(revoked.lines[0]).toMatch(/1 session ended/);
     expect(await resolveSession(session.sessionId)).toBeNull();
     expect((await eventsOf("user.sessions.revoked"))[0]).toMatchObject({ actorType: "system", targetId: member.id });
   });
@@ -119,7 +119,7 @@ describe("npm run users", () => {
     ]);
     const text = (await runUsersCommand(["check-usernames"])).lines.join("\n");
     expect(text).toContain(`user\t${dotted.id}\tmona.\tdotted@example.com\t${USERNAME_EDGES}`);
-    expect(text).toContain("3 username(s) break today's rules.");
+    expect(text).toContain("3 usernames break today's rules.");
     // Nothing changed: they keep their usernames, and nothing is on record.
     expect(openIdentity((await userRow(dotted.id))!).username).toBe("mona.");
     expect(await eventsOf("user.updated")).toEqual([]);

@@ -22,6 +22,7 @@ import { findUserRowsByIdentifier, type UserRecord } from "@/lib/users/records";
 import { unlockUser } from "@/lib/users/sign-in-lock";
 import { commandLinkBase } from "./link-base";
 import { usernamesBreakingRules } from "./username-audit";
+import { counted } from "./counted";
 
 export const USERS_COMMAND = "npm run users";
 const META: RequestMeta = { ip: null, userAgent: USERS_COMMAND };
@@ -101,7 +102,7 @@ export async function runUsersCommand(args: string[]): Promise<CommandResult> {
           const s = summary(u);
           return [s.id, s.email ?? "-", s.username || "-", s.name, s.role, s.status, s.two_factor ? "2fa" : "-"].join("\t");
         });
-        return { code: 0, lines: ["id\temail\tusername\tname\trole\tstatus\ttwo-factor", ...lines, `${found.items.length} of ${found.total} user(s)`] };
+        return { code: 0, lines: ["id\temail\tusername\tname\trole\tstatus\ttwo-factor", ...lines, `${found.items.length} of ${counted(found.total, "user")}`] };
       }
       case "show": {
         const s = summary(await resolve(accountId, who));
@@ -123,12 +124,12 @@ export async function runUsersCommand(args: string[]): Promise<CommandResult> {
       case "revoke-sessions": {
         const target = await resolve(accountId, who);
         const result = await revokeUserSessions(actor, target.id, { revoke_tokens: args.includes("--tokens") }, META);
-        return { code: 0, lines: [`${target.email ?? target.username}: ${result.revoked} session(s) ended, ${result.tokens_deleted} access token(s) deleted.`] };
+        return { code: 0, lines: [`${target.email ?? target.username}: ${counted(result.revoked, "session")} ended, ${counted(result.tokens_deleted, "access token")} deleted.`] };
       }
       case "reset-two-factor": {
         const target = await resolve(accountId, who);
         const result = await resetTwoFactor(actor, target.id, META);
-        return { code: 0, lines: [`${target.email ?? target.username}: two-factor sign-in reset, ${result.sessionsEnded} session(s) ended.`] };
+        return { code: 0, lines: [`${target.email ?? target.username}: two-factor sign-in reset, ${counted(result.sessionsEnded, "session")} ended.`] };
       }
       case "reset-password": {
         const target = await resolve(accountId, who);
@@ -157,7 +158,7 @@ export async function runUsersCommand(args: string[]): Promise<CommandResult> {
           lines: [
             "holder\tid\tusername\temail\tproblem",
             ...found.map((f) => [f.holder, f.id, f.username, f.email ?? "-", f.problem].join("\t")),
-            `${found.length} username(s) break today's rules. They still sign in; rename one on the person's page or with PUT /api/users/{id} (an invite: revoke it and invite again).`,
+            `${counted(found.length, "username")} ${found.length === 1 ? "breaks" : "break"} today's rules. They still sign in; rename one on the person's page or with PUT /api/users/{id} (an invite: revoke it and invite again).`,
           ],
         };
       }

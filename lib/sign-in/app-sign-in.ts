@@ -153,7 +153,7 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
     // Apps show an access_denied in their own words, or not at all (mod_auth_openidc shows "Invalid Request"), so
     // the person hears why here first, as Keycloak's and Authentik's own refusal pages say it. The answer to that
     // page ("Back to the app") ends the request as the standard says: access_denied to the app.
-    if (consent === "deny") return deny(`You don't have access to ${app.name}. Ask your administrator.`);
+    if (consent === "deny") return deny(`You don't have access to ${app.name}. Ask an admin.`);
     const person = await findUserRow(db(), app.accountId, session.userId);
     const reason = person && mayUseApps(person) ? "not_in_allowed_groups" : "not_allowed_user";
     await record(app, session.userId, "app.sign_in.refused", { reason }, meta);

@@ -56,7 +56,7 @@ export async function serviceTokensCreatedBy(actor: Actor, creatorId: string): P
   return tokens.map((t) => ({ ...t, serviceUserName: directory.get(t.userId)?.name ?? "" }));
 }
 
-/** Service users (of these) with at least one token whose creator is now blocked or deleted: the Service Users list flags them. */
+/** Service users (of these) with at least one token whose creator is now blocked or deleted: the Service users list flags them. */
 export async function serviceUsersWithOrphanedTokens(actor: Actor, serviceUserIds: string[]): Promise<Set<string>> {
   const flagged = new Set<string>();
   if (!can(actor, "tokens:read") || serviceUserIds.length === 0) return flagged;

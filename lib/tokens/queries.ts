@@ -29,7 +29,7 @@ export async function getAccessToken(actor: Actor, userId: string, tokenId: stri
   return toTokenRecord(await loadTokenRow(db(), actor.accountId, userId, tokenId));
 }
 
-/** How many tokens each of these users has (for the Service Users table); users the actor can't see count as 0. */
+/** How many tokens each of these users has (for the Service users table); users the actor can't see count as 0. */
 export async function tokenCountsByUser(actor: Actor, userIds: string[]): Promise<Map<string, number>> {
   const visible = can(actor, "tokens:read") ? userIds : userIds.filter((id) => id === actor.userId);
   const counts = new Map<string, number>();

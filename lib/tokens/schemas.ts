@@ -1,4 +1,4 @@
-/** Input schema for creating an access token: one for the Create Token form and POST /api/users/{id}/tokens. */
+/** Input schema for creating an access token: one for the Create token form and POST /api/users/{id}/tokens. */
 import { z } from "zod";
 import { hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
 import { factorProofSchema } from "@/lib/mfa/proof-schema";

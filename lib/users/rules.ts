@@ -176,7 +176,7 @@ export function assertCanResetPassword(actor: Actor, target: UserRecord): void {
   assertCan(actor, "users:reset_password", "You don't have permission to reset passwords");
   assertNotHiddenServiceUser(actor, target);
   assertNotOwnerUnlessOwner(actor, target);
-  if (actor.userId === target.id) throw new Forbidden("Use Change Password to change your own password");
+  if (actor.userId === target.id) throw new Forbidden("Use “Change password” to change your own password");
   if (!target.hasLocalPassword || target.isServiceUser) {
     throw new PreconditionFailed("This user has no local password; they sign in through an identity provider");
   }

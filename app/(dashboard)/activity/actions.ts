@@ -4,13 +4,14 @@ import { serverAction } from "@/lib/forms/server-action";
 import { verifyActivityIntegrity } from "@/lib/audit/verify";
 import { formStateFromError } from "@/lib/forms/action-errors";
 import type { FormState } from "@/lib/forms/form-state";
-import { getFormatter, getTranslations } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
 
 export const verifyIntegrityAction = serverAction({ needs: "events:read" }, async (actor, _prev: FormState): Promise<FormState> => {
   try {
     const report = await verifyActivityIntegrity(actor);
-    const [t, format] = await Promise.all([getTranslations("activityPage"), getFormatter()]);
-    const count = format.number(report.checked);
+    const t = await getTranslations("activityPage");
+    // A plural says the number itself (# in the message, in the locale's format): "1 event", "1,204 events".
+    const count = report.checked;
     if (!report.ok && report.broken?.problem === "moved_start") {
       return { status: "error", message: t("integrityStartMoved", { seq: String(report.broken.seq) }) };
     }
@@ -18,9 +19,9 @@ export const verifyIntegrityAction = serverAction({ needs: "events:read" }, asyn
       return { status: "error", message: t("integrityFailed", { problem: report.broken.message, count }) };
     }
     const range = report.firstSeq === null ? "" : t("integrityRange", { first: String(report.firstSeq), last: String(report.lastSeq ?? report.firstSeq) });
-    const pruned = report.pruned > 0 ? t("integrityPruned", { pruned: format.number(report.pruned) }) : "";
+    const pruned = report.pruned > 0 ? t("integrityPruned", { pruned: report.pruned }) : "";
     const start = report.startVerified ? "" : t("integrityStartUnchecked");
-    return { status: "success", message: t("integrityVerified", { count, range, pruned }) + start };
+    return { status: "success", message: t("integrityVerified", { count, range, prunedNote: pruned }) + start };
   } catch (err) {
     return formStateFromError(err);
   }

@@ -56,7 +56,8 @@ export default async function ActivityPage({ searchParams }: { searchParams: Sea
   const first = page.events[0];
   const last = page.events.at(-1);
   const total = page.totalExact ? format.number(page.total) : ta("moreThan", { total: format.number(page.total) });
-  const count = { total, shown: format.number(page.events.length), filtered: filtered ? "yes" : "no" };
+  // `events` picks the noun ("1 event", "2 events"); `total` is the number as said, or "more than …".
+  const count = { total, events: page.total, shown: format.number(page.events.length), filtered: filtered ? "yes" : "no" };
   const navLink = "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-inset ring-slate-300 bg-white hover:bg-slate-50";
   const navOff = "rounded-md px-3 py-1.5 text-sm font-medium text-slate-500 ring-1 ring-inset ring-slate-200";
 

@@ -1,6 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import { TwoFactorPanel } from "@/components/mfa/two-factor-panel";
 import type { SessionActor } from "@/lib/auth/actor";
+import { can } from "@/lib/auth/policy";
 import { ownMfaSummary } from "@/lib/mfa/factors";
 import { ownPasskeys } from "@/lib/mfa/passkeys";
 import { proofKindOf } from "@/lib/mfa/proof";
@@ -12,7 +13,8 @@ import { Card, CardHeading } from "@/components/ui/card";
 export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: SessionActor; hasLocalPassword: boolean }) {
   const [summary, own, proof] = await Promise.all([ownMfaSummary(actor), ownPasskeys(actor), proofKindOf(actor.userId, hasLocalPassword)]);
   const t = await getTranslations("profilePage.twoFactor");
-  const needPublicUrl = (await getTranslations("publicPages.passkey"))("needPublicUrl");
+  // Only someone who may set the public address (Settings → Email) is told about PUBLIC_URL; a member is told who can.
+  const needPublicUrl = (await getTranslations("publicPages.passkey"))(can(actor, "settings:email") ? "needPublicUrl" : "needPublicUrlAsk");
   const passkeys = own.passkeys.map((p) => ({ id: p.id, name: p.name, createdAt: p.createdAt.toISOString(), lastUsedAt: p.lastUsedAt?.toISOString() ?? null }));
   return (
     <Card labelledBy="two-factor-heading">

@@ -6,7 +6,7 @@ import { listUsers, type UserFilters } from "@/lib/users/queries";
 /**
  * The users list in the order asked for; a sort by name or email over more
  * users than can be decrypted to sort (lib/users/sort.ts) falls back to the
- * usual order, with the reason to show. Users and Service Users both list
+ * usual order, with the reason to show. Users and Service users both list
  * through it.
  */
 export async function listSorted(actor: Actor, filters: UserFilters) {

@@ -33,7 +33,7 @@ const loadProvider = cache(async (id: string): Promise<{ actor: SessionActor; pr
   }
 });
 
-/** "Test IdP · Identity Providers · Settings · Latchkey": which provider, in the title a screen reader says first. */
+/** "Test IdP · Identity providers · Settings · Latchkey": which provider, in the title a screen reader says first. */
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const { provider } = await loadProvider(await routeId(params));
   return provider ? namedTitle("identityProviderNamed", provider.name) : titled("identityProvider")();

@@ -23,7 +23,7 @@ import { userLabel } from "@/lib/users/records";
 import { loadPersonPage } from "../../person-page";
 import { Card, CardHeading } from "@/components/ui/card";
 
-/** "deploy bot · Service Users · Latchkey": whose page it is, in the title a screen reader says first. */
+/** "deploy bot · Service users · Latchkey": whose page it is, in the title a screen reader says first. */
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const { user } = await loadPersonPage(await routeId(params));
   return namedTitle("serviceUserNamed", userLabel(user));
