@@ -141,9 +141,13 @@ describe("outbox", () => {
 
   it("delivers a message once when two passes run at the same time", async () => {
     slowMs = 50;
-    const ids = await writeSystem(async (tx) =>
-      Promise.all(["a", "b", "c"].map((text) => enqueue(tx, { accountId, topic: "test.note", payload: { text } }))),
-    );
+    // One after another: a transaction is one connection, and node-postgres deprecates a query sent while another
+    // is still running on it (DeprecationWarning, an error in pg 9).
+    const ids = await writeSystem(async (tx) => {
+      const queued: string[] = [];
+      for (const text of ["a", "b", "c"]) queued.push(await enqueue(tx, { accountId, topic: "test.note", payload: { text } }));
+      return queued;
+    });
     // Two passes besides the nudged one, all at once.
     const passes = await Promise.all([deliverOutbox(), deliverOutbox()]);
     await outboxIdle();
