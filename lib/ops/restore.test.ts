@@ -269,7 +269,7 @@ describe("restore while a server runs on the target", () => {
     await serverBeats(new Date());
     const filesBefore = url ? [] : fs.readdirSync(config().dataDir).sort();
     await expect(restoreBackup(file, { force: true }, quiet)).rejects.toThrow(
-      /^A Latchkey server is running on .* \(its last heartbeat is \d+ s old\): stop the server\(s\) first, then restore \(if none runs, wait 90 s or add --ignore-running-server\)\. Nothing was written\.$/,
+      /^A Latchkey server is running on .* \(its last heartbeat is \d+ s old\): stop every server on it first, then restore \(if none runs, wait 90 s or add --ignore-running-server\)\. Nothing was written\.$/,
     );
     // Nothing was written: the account is still there (and, on SQLite, nothing was set aside).
     await openDatabase();
