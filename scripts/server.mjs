@@ -44,10 +44,14 @@ const host = process.env.HOST || undefined; // all interfaces unless told otherw
 // form's POST, answered before Next.js (lib/sign-in/credentials-http.ts), calls this route's own POST, so
 // the process holds one copy of Auth.js and the sign-in's lib/ modules, not a second one in the
 // instrumentation bundle. `require` shares Node's module cache (and Turbopack's runtime) with Next.js.
-if (!dev) {
-  const authRoute = path.join(root, ".next", "server", "app", "api", "auth", "[...nextauth]", "route.js");
-  globalThis[Symbol.for("latchkey.builtAuthRoute")] = () => createRequire(import.meta.url)(authRoute).routeModule.userland;
-}
+// Its module graph is asynchronous when it holds an ES module external (nodemailer 10 is one: Turbopack loads it
+// with import()), and then `userland` throws "The lazy module is still loading" until the route has loaded: a
+// sign-in POST that came before any other /api/auth request got a 500. So the route is loaded (awaited) before
+// the server listens (below), and `userland` is read only after that.
+const builtAuthRoute = dev
+  ? null
+  : () => createRequire(import.meta.url)(path.join(root, ".next", "server", "app", "api", "auth", "[...nextauth]", "route.js")).routeModule;
+if (builtAuthRoute) globalThis[Symbol.for("latchkey.builtAuthRoute")] = () => builtAuthRoute().userland;
 
 // Production serves the configuration the build resolved (.next/required-server-files.json), handed
 // over the way the server.js of Next's own standalone output does, instead of transpiling
@@ -66,6 +70,8 @@ await app.prepare();
 if (!dev) {
   const started = Symbol.for("latchkey.started");
   while (globalThis[started] !== true) await new Promise((resolve) => setTimeout(resolve, 10));
+  // ensureUserland: Next.js 16.4 and later; a synchronous route module is loaded by the require itself.
+  await builtAuthRoute?.().ensureUserland?.();
 }
 // Body caps and server-action checks, before Next.js reads anything (`next dev` builds into .next/dev).
 const guard = requestGuards(path.join(root, ".next", dev ? "dev" : ""));
