@@ -16,7 +16,8 @@ import { findUserRowsByIdentifier, openIdentity } from "@/lib/users/records";
 import { describeSightings, scanDatabase } from "@/test/at-rest-scan";
 import { createAccount, createUser, eventsOf, META } from "@/test/factories";
 import { runUsersCommand } from "./users-command";
-import { IMPORT_MAX_BYTES, IMPORT_MAX_PEOPLE } from "./users-import";
+import { systemActor } from "@/lib/auth/system-actor";
+import { IMPORT_MAX_BYTES, IMPORT_MAX_PEOPLE, runImport } from "./users-import";
 
 /*
  * r38: `npm run users -- import <file.csv> [--apply] [--create-groups]` brings people over from another identity
@@ -183,6 +184,80 @@ describe("npm run users -- import", () => {
     const pia = (await rowOf("zq-pia@example.com"))!;
     expect((await groupIdsOfUser(db(), accountId, pia.id)).sort()).toContain(builders.id);
     expect((await eventsOf(accountId, "group.created")).map((e) => e.targetId)).toContain(builders.id);
+  });
+
+  // r41: never one unit of work for the whole file. The check runs batch by batch (rolled back), then --apply
+  // creates batch by batch, each batch checking its rows again under its own lock.
+  const COMMAND_META = { ip: null, userAgent: "npm run users" };
+  const runInBatches = (file: string, beforeBatch?: (index: number) => Promise<void>, createGroups = false) =>
+    runImport(systemActor(accountId, "npm run users"), file, { apply: true, createGroups, batchSize: 2, beforeBatch }, COMMAND_META);
+
+  it("a refusal in the check's last batch still refuses the whole file: nothing of the earlier batches is created", async () => {
+    const hash = bcrypt.hashSync("zq batches passphrase", { cost: 4 });
+    const file = csv(HEADER, ...["zq-b1", "zq-b2", "zq-b3", "zq-b4"].map((u) => `${u}@example.com,,${u},${hash},,`), `zq-b5@example.com,,zqann,${hash},,`);
+    const before = await peopleCount();
+    const result = await runInBatches(file);
+    expect(result.code, text(result)).toBe(1);
+    expect(text(result)).toContain("line 6: REFUSED zq-b5@example.com: username: another user of this instance has it");
+    expect(text(result)).toContain("1 line(s) refused, 4 to create, 0 skipped. Nothing is created until every line is good");
+    expect(await peopleCount()).toBe(before);
+  });
+
+  it("someone created by someone else between the check and their batch is skipped, the rest created", async () => {
+    const hash = bcrypt.hashSync("zq meanwhile passphrase", { cost: 4 });
+    const file = csv(HEADER, ...["zq-m1", "zq-m2", "zq-m3"].map((u) => `${u}@example.com,Zqmarker ${u},${u},${hash},,Zq Movers`));
+    const batchesRun: number[] = [];
+    const result = await runInBatches(
+      file,
+      async (index) => {
+        batchesRun.push(index);
+        // An admin adds zq-m3 on the dashboard while the first batch is being written.
+        if (index === 1) await createUser(accountId, { email: "zq-m3@example.com", username: "zq-m3-by-admin" });
+      },
+      true,
+    );
+    expect(result.code, text(result)).toBe(0);
+    expect(batchesRun).toEqual([0, 1]);
+    expect(text(result)).toContain("line 2: created zq-m1@example.com");
+    expect(text(result)).toContain("line 3: created zq-m2@example.com");
+    expect(text(result)).toContain("line 4: skipped zq-m3@example.com: already here");
+    expect(text(result)).toContain("Groups created: Zq Movers.");
+    expect(text(result)).toContain("2 user(s) created, 1 skipped.");
+    expect(openIdentity((await rowOf("zq-m3@example.com"))!).username).toBe("zq-m3-by-admin");
+    const [movers] = await db().select().from(groups).where(eq(groups.name, "Zq Movers"));
+    expect(await groupIdsOfUser(db(), accountId, (await rowOf("zq-m2@example.com"))!.id)).toEqual([movers.id]);
+  });
+
+  it("a batch refused mid-way (a username taken meanwhile) stops the run: earlier batches stay created, the output says which, a re-run creates the rest", async () => {
+    const hash = bcrypt.hashSync("zq stopped passphrase", { cost: 4 });
+    const rows = ["zq-s1", "zq-s2", "zq-s3", "zq-s4", "zq-s5"].map((u) => `${u}@example.com,,${u},${hash},,`);
+    const file = csv(HEADER, ...rows);
+    const result = await runInBatches(file, async (index) => {
+      // Someone else takes zq-s4's username (with another email) while the first batch is being written.
+      if (index === 1) await createUser(accountId, { email: "zq-other@example.com", username: "zq-s4" });
+    });
+    expect(result.code, text(result)).toBe(1);
+    const out = text(result);
+    expect(out).toContain("line 2: created zq-s1@example.com");
+    expect(out).toContain("line 3: created zq-s2@example.com");
+    expect(out).toContain("line 5: REFUSED zq-s4@example.com: username: another user of this instance has it");
+    expect(out).toContain("line 4: not created zq-s3@example.com: the import stopped at line 5 before this line's batch committed");
+    expect(out).toContain("line 6: not created zq-s5@example.com: the import stopped at line 5");
+    expect(out).toContain("Stopped at line 5: someone changed this instance after the check");
+    expect(out).toContain("2 user(s) created (line(s) 2-3), 0 skipped; not created: line(s) 4, 6, and the refused line(s) 5.");
+    expect(out).toContain("run the same file again: the people created are skipped, and only the rest are created");
+    expect(await rowOf("zq-s1@example.com")).toBeDefined();
+    expect(await rowOf("zq-s2@example.com")).toBeDefined();
+    expect(await rowOf("zq-s3@example.com")).toBeUndefined();
+    expect(await rowOf("zq-s5@example.com")).toBeUndefined();
+
+    // Fixed (zq-s4 gets a username derived from the email) and run again: only the rest are created.
+    const fixed = csv(HEADER, ...rows.map((r) => r.replace(",zq-s4,", ",,")));
+    const again = await runInBatches(fixed);
+    expect(again.code, text(again)).toBe(0);
+    expect(text(again)).toContain("line 2: skipped zq-s1@example.com: already here");
+    expect(text(again)).toContain("3 user(s) created, 2 skipped.");
+    expect(openIdentity((await rowOf("zq-s4@example.com"))!).username).not.toBe("zq-s4");
   });
 
   it("refuses a file over the size or line bound, and a file whose header is wrong, naming the line", async () => {

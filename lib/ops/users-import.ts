@@ -8,7 +8,7 @@ import "server-only";
 import fs from "node:fs";
 import { CsvError, parse } from "csv-parse/sync";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
-import { IMPORT_COLUMNS, importUsers, type ImportColumn, type ImportLine, type ImportRow } from "@/lib/users/import";
+import { IMPORT_COLUMNS, importUsers, type ImportColumn, type ImportLine, type ImportOptions, type ImportRow } from "@/lib/users/import";
 
 /**
  * The largest file read (bytes) and the most people in one file: split a bigger directory into several files.
@@ -77,12 +77,24 @@ export function readImportFile(path: string): { rows: ImportRow[] } | { refused:
 }
 
 function printed(l: ImportLine, applied: boolean): string {
-  const verb = l.outcome === "create" ? (applied ? "created" : "would create") : l.outcome === "skip" ? "skipped" : "REFUSED";
+  const verb = { create: applied ? "created" : "would create", skip: "skipped", refuse: "REFUSED", "not-created": "not created" }[l.outcome];
   return `line ${l.line}: ${verb} ${l.who}: ${l.message}`;
 }
 
+/** Line numbers as ranges: 2-26, 28, 30-51. */
+function ranges(lines: number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let j = i;
+    while (j + 1 < lines.length && lines[j + 1] === lines[j] + 1) j++;
+    out.push(j > i ? `${lines[i]}-${lines[j]}` : `${lines[i]}`);
+    i = j;
+  }
+  return out.join(", ");
+}
+
 /** Runs the import and words its report; exit code 0 done (or a clean dry run), 1 refused. */
-export async function runImport(actor: Actor, path: string, options: { apply: boolean; createGroups: boolean }, meta: RequestMeta): Promise<ImportCommandResult> {
+export async function runImport(actor: Actor, path: string, options: ImportOptions, meta: RequestMeta): Promise<ImportCommandResult> {
   const file = readImportFile(path);
   if ("refused" in file) return refusedFile(file.refused);
   const report = await importUsers(actor, file.rows, options, meta);
@@ -90,6 +102,18 @@ export async function runImport(actor: Actor, path: string, options: { apply: bo
   const [created, skipped, refused] = [count("create"), count("skip"), count("refuse")];
   const lines = report.lines.map((l) => printed(l, report.applied));
   if (report.groupsCreated.length > 0) lines.push(`${report.applied ? "Groups created" : "Groups it would create"}: ${report.groupsCreated.join(", ")}.`);
+  if (report.stoppedAt !== undefined) {
+    const linesOf = (o: ImportLine["outcome"]) => ranges(report.lines.filter((l) => l.outcome === o).map((l) => l.line));
+    return {
+      code: 1,
+      lines: [
+        ...lines,
+        `Stopped at line ${report.stoppedAt}: someone changed this instance after the check (the line above says what), so its batch was rolled back.`,
+        `${created} user(s) created (line(s) ${created > 0 ? linesOf("create") : "none"}), ${skipped} skipped; not created: line(s) ${linesOf("not-created") || "none"}, and the refused line(s) ${linesOf("refuse")}.`,
+        "Fix the refused line(s) and run the same file again: the people created are skipped, and only the rest are created.",
+      ],
+    };
+  }
   if (refused > 0) {
     return refusedFile([
       ...lines,
