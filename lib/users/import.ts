@@ -147,8 +147,8 @@ class RolledBack extends Error {
 /**
  * The most people one unit of work creates (or, in the check, tries). Each unit holds the instance's write lock,
  * which every other write waits for (a sign-in's event; on SQLite a write waiting over 5 s gives up): 25 people
- * held it about 0.2 s on SQLite and 0.5 s on PostgreSQL on a loaded two-core host, where one unit for a whole
- * 2,000-person file held it 13 s and 25 s.
+ * held it typically 0.05-0.1 s on SQLite and 0.2 s on PostgreSQL, at most about 1-2 s under load spikes, on a
+ * loaded two-core host, where one unit for a whole 2,000-person file held it 13 s and 42 s.
  */
 export const IMPORT_BATCH = 25;
 
