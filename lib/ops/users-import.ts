@@ -15,7 +15,7 @@ import { IMPORT_COLUMNS, importUsers, type ImportColumn, type ImportLine, type I
  * The write lock is held a batch at a time (lib/users/import.ts IMPORT_BATCH), however long the file: with
  * 10,000 people a batch held it at most 0.9 s on SQLite and on PostgreSQL here (a loaded two-core host; once
  * 2.9 s on PostgreSQL under heavier load), as with 2,000. This bound keeps a run to minutes (10,000: about 2 minutes to check and 2 to create on
- * PostgreSQL, 87 s to check on SQLite).
+ * PostgreSQL, 87 s to check and 93 s to create on SQLite).
  */
 export const IMPORT_MAX_BYTES = 5 * 1024 * 1024;
 export const IMPORT_MAX_PEOPLE = 10_000;
