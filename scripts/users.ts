@@ -1,4 +1,4 @@
-// `npm run users -- list|show|block|unblock|unlock|reset-password|revoke-sessions|reset-two-factor …`:
+// `npm run users -- list|show|block|unblock|unlock|reset-password|revoke-sessions|reset-two-factor|import …`:
 // user management for an operator on the server (lib/ops/users-command.ts).
 // Needs the data directory (or DATABASE_URL) and the key; refuses to touch a
 // database whose key check fails. Exit code 0 done, 1 refused, 2 can't run.

@@ -5,10 +5,12 @@
  * once the server runs again, and refuses a wrong key without touching
  * anything. Every change is in the activity log as the command.
  */
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import bcrypt from "@node-rs/bcrypt";
 import { expect, test } from "@playwright/test";
 import { call, signInOrFail } from "../support/api";
 import { setUpOwner } from "../support/instance";
@@ -120,5 +122,61 @@ test("without --url, recover-owner's and users reset-password's links start with
   } finally {
     await server.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+// r38: the documented way over from NetBird's embedded identity provider (docs/operations.md, "Moving people over from
+// another identity provider"): Dex's `password` table (its columns as Dex's SQL storage creates them, the hash a blob
+// as Go's bcrypt writes it) exported with the documented sqlite3 command, a dry run, --apply, and a sign-in with
+// the old password on the server started afterwards.
+const SQLITE3 = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3"].find((p) => fs.existsSync(p));
+test("npm run users -- import takes the CSV the documented sqlite3 command exports from NetBird's embedded IdP (Dex)", async () => {
+  // Never a silent skip: without the shell the documented export can't be run, and that is a failure to fix.
+  expect(SQLITE3, "needs the sqlite3 command-line shell, as the documented export does: install it: apt-get install sqlite3 (.ci/run does this).").toBeTruthy();
+  test.setTimeout(240_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-users-import-"));
+  const dexDir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-dex-"));
+  const first = await startServer({ ENCRYPTION_KEY: KEY }, { dataDir });
+  await setUpOwner(first);
+  await first.stop();
+  const env = { DATA_DIR: dataDir, DATABASE_URL: first.databaseUrl ?? "", ENCRYPTION_KEY: KEY };
+  try {
+    const password = "the passphrase dex knew her by";
+    noteSecret(password);
+    // Go's bcrypt.GenerateFromPassword(…, bcrypt.DefaultCost) writes $2a$ at cost 10, as NetBird's embedded IdP does.
+    const hash = bcrypt.hashSync(password, { cost: 10, version: "2a" });
+    noteSecret(hash);
+    const idpDb = path.join(dexDir, "idp.db");
+    const hex = Buffer.from(hash).toString("hex");
+    const made = spawnSync(SQLITE3!, [
+      idpDb,
+      "create table password (email text not null primary key, hash blob not null, username text not null, user_id text not null);" +
+        `insert into password values ('dex.person@example.com', X'${hex}', 'Dex Person', '${crypto.randomUUID()}');`,
+    ]);
+    expect(made.status, String(made.stderr)).toBe(0);
+    // The export, word for word as docs/operations.md gives it.
+    const exported = spawnSync(SQLITE3!, ["-header", "-csv", idpDb, "SELECT email, username AS name, CAST(hash AS TEXT) AS password_hash FROM password;"]);
+    expect(exported.status, String(exported.stderr)).toBe(0);
+    const file = path.join(dexDir, "people.csv");
+    fs.writeFileSync(file, exported.stdout);
+
+    const dry = await users(["import", file], env);
+    expect(dry.code, dry.output).toBe(0);
+    expect(dry.output).toContain("line 2: would create dex.person@example.com: user, username dex.person, bcrypt password");
+    expect(dry.output).not.toContain(hash);
+    const applied = await users(["import", file, "--apply"], env);
+    expect(applied.code, applied.output).toBe(0);
+    expect(applied.output).toContain("1 user(s) created, 0 skipped.");
+    expect((await users(["import", file, "--apply"], env)).output).toContain("line 2: skipped dex.person@example.com: already here");
+
+    const second = await startServer({ ENCRYPTION_KEY: KEY, ...(first.databaseUrl ? { DATABASE_URL: first.databaseUrl } : {}) }, { dataDir });
+    try {
+      await signInOrFail(second, "dex.person@example.com", password);
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(dexDir, { recursive: true, force: true });
   }
 });

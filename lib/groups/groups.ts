@@ -15,7 +15,7 @@ import { assertMayGiveGroupRolesTo, assertMayGrantRoles, assertMayRenameGroupWit
 import { memberIdsOfGroup, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
 import { assertCan } from "@/lib/auth/policy";
 import { write } from "@/lib/data/unit-of-work";
-import { db } from "@/lib/db/database";
+import { db, type Tx } from "@/lib/db/database";
 import { refusalOf } from "@/lib/errors";
 import { emit } from "@/lib/data/effects";
 import { groups } from "@/lib/db/schema";
@@ -33,22 +33,29 @@ export async function createGroup(actor: Actor, input: GroupInput, meta: Request
   assertManagesGroups(actor, "create");
   // Parsed again here so no caller can store an untrimmed, empty or overlong name.
   const { name } = parseOrThrow(groupInputSchema, input);
-  return write(actor, async (tx, me) => {
-    assertManagesGroups(me, "create");
-    await assertGroupNameFree(tx, actor.accountId, name);
-    const [row] = await tx
-      .insert(groups)
-      .values({ id: crypto.randomUUID(), accountId: actor.accountId, name })
-      .returning();
-    await recordEvent(tx, {
-      accountId: actor.accountId,
-      action: "group.created",
-      actor: me,
-      target: { type: "group", id: row.id, label: row.name },
-      meta,
-    });
-    return toGroupRecord(row, 0);
+  return write(actor, (tx, me) => createGroupIn(tx, me, { name }, meta));
+}
+
+/**
+ * createGroup's rules and writes inside a unit of work the caller opened (the import of people with
+ * `--create-groups`, lib/users/import.ts, creates their groups in the same transaction as the people).
+ */
+export async function createGroupIn(tx: Tx, me: Actor, input: GroupInput, meta: RequestMeta): Promise<GroupRecord> {
+  assertManagesGroups(me, "create");
+  const { name } = parseOrThrow(groupInputSchema, input);
+  await assertGroupNameFree(tx, me.accountId, name);
+  const [row] = await tx
+    .insert(groups)
+    .values({ id: crypto.randomUUID(), accountId: me.accountId, name })
+    .returning();
+  await recordEvent(tx, {
+    accountId: me.accountId,
+    action: "group.created",
+    actor: me,
+    target: { type: "group", id: row.id, label: row.name },
+    meta,
   });
+  return toGroupRecord(row, 0);
 }
 
 /**

@@ -21,6 +21,7 @@ import { getUser, listUsers, userFiltersSchema } from "@/lib/users/queries";
 import { findUserRowsByIdentifier, type UserRecord } from "@/lib/users/records";
 import { unlockUser } from "@/lib/users/sign-in-lock";
 import { commandLinkBase } from "./link-base";
+import { runImport } from "./users-import";
 import { usernamesBreakingRules } from "./username-audit";
 import { counted } from "./counted";
 
@@ -37,6 +38,8 @@ export const USERS_USAGE = [
   "  revoke-sessions <who> [--tokens]              signs them out everywhere (--tokens: deletes their access tokens too)",
   "  reset-two-factor <who>                        removes their authenticator, passkeys and recovery codes",
   "  check-usernames [--json]                      usernames stored before today's rules that break them (nothing is changed)",
+  "  import <file.csv> [--apply] [--create-groups] people from another identity provider with their password hashes;",
+  "                                                a dry run unless --apply (docs/operations.md, \"Moving people over\")",
 ].join("\n");
 
 export type CommandResult = { code: number; lines: string[] };
@@ -149,6 +152,8 @@ export async function runUsersCommand(args: string[]): Promise<CommandResult> {
           ],
         };
       }
+      case "import":
+        return await runImport(actor, who, { apply: args.includes("--apply"), createGroups: args.includes("--create-groups") }, META);
       case "check-usernames": {
         const found = await usernamesBreakingRules(accountId);
         if (json) return { code: 0, lines: [JSON.stringify(found)] };

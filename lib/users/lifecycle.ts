@@ -170,43 +170,58 @@ export async function createUser(
   if (chosen) await assertPasswordAllowed(chosen, { email: input.email, name: input.name, username: input.username }, "password");
   const password = input.is_service_user || chosen ? null : generatePassword();
   const passwordHash = chosen ? await hash(chosen) : password ? await hash(password) : null;
-  const user = await write(actor, async (tx, me) => {
-    assertCanCreateUser(me, input.role, input.is_service_user);
-    // Apps trust group names: a person's groups come from someone who may change people's groups. Service users
-    // never sign in to apps (lib/oidc refuses them), and their groups are service_users:create's.
-    if (!input.is_service_user) assertMayPutInGroups(me, input.auto_groups);
-    // Groups that grant roles confer them: only what the actor holds.
-    await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, actor.accountId, input.auto_groups));
-    // The email free, and the username typed free or one chosen: both fields' holders in one read.
-    const username = await checkNewPersonNames(tx, actor.accountId, {
-      email: input.email,
-      username: input.username,
-      base: () => usernameBaseFor({ email: input.email, name: input.name }),
-      explainHeldBack: mayListHeldBack(me),
-    });
-    const created = await insertUser(tx, actor.accountId, {
-      email: input.email ?? null,
-      // An admin who may create people vouches for the addresses they set (as setting it directly on anyone).
-      emailVerifiedAt: input.email ? new Date() : null,
-      name: input.name,
-      username,
-      role: input.role,
-      isServiceUser: input.is_service_user,
-      passwordHash,
-      mustChangePassword: password !== null,
-      autoGroups: input.auto_groups,
-    });
-    await recordEvent(tx, {
-      accountId: actor.accountId,
-      action: input.is_service_user ? "service_user.created" : "user.created",
-      actor: me,
-      target: { type: "user", id: created.id, label: userLabel(created) },
-      details: { role: input.role, auto_groups: created.autoGroups },
-      meta,
-    });
-    return created;
-  });
+  const user = await write(actor, (tx, me) => createUserIn(tx, me, input, { passwordHash, mustChangePassword: password !== null }, meta));
   return { user, password };
+}
+
+/** A new user's password as stored: a hash (or none), and whether it must be changed at the first sign-in. */
+export type NewUserPassword = {
+  passwordHash: string | null;
+  mustChangePassword: boolean;
+  /** The kind of a hash brought from another system (./import.ts): said in the user.created event. */
+  importedHash?: "bcrypt" | "argon2";
+};
+
+/**
+ * createUser's rules and writes inside a unit of work the caller opened: the one create path, shared by
+ * createUser and the import of people from another identity provider (./import.ts), which creates a whole
+ * file's people in one transaction. Every check reads under `me` (the actor re-read by write()).
+ */
+export async function createUserIn(tx: Tx, me: Actor, input: CreateUserInput, secret: NewUserPassword, meta: RequestMeta): Promise<UserRecord> {
+  assertCanCreateUser(me, input.role, input.is_service_user);
+  // Apps trust group names: a person's groups come from someone who may change people's groups. Service users
+  // never sign in to apps (lib/oidc refuses them), and their groups are service_users:create's.
+  if (!input.is_service_user) assertMayPutInGroups(me, input.auto_groups);
+  // Groups that grant roles confer them: only what the actor holds.
+  await assertMayGrantRoles(tx, me, await rolesGrantedByGroups(tx, me.accountId, input.auto_groups));
+  // The email free, and the username typed free or one chosen: both fields' holders in one read.
+  const username = await checkNewPersonNames(tx, me.accountId, {
+    email: input.email,
+    username: input.username,
+    base: () => usernameBaseFor({ email: input.email, name: input.name }),
+    explainHeldBack: mayListHeldBack(me),
+  });
+  const created = await insertUser(tx, me.accountId, {
+    email: input.email ?? null,
+    // An admin who may create people vouches for the addresses they set (as setting it directly on anyone).
+    emailVerifiedAt: input.email ? new Date() : null,
+    name: input.name,
+    username,
+    role: input.role,
+    isServiceUser: input.is_service_user,
+    passwordHash: secret.passwordHash,
+    mustChangePassword: secret.mustChangePassword,
+    autoGroups: input.auto_groups,
+  });
+  await recordEvent(tx, {
+    accountId: me.accountId,
+    action: input.is_service_user ? "service_user.created" : "user.created",
+    actor: me,
+    target: { type: "user", id: created.id, label: userLabel(created) },
+    details: { role: input.role, auto_groups: created.autoGroups, ...(secret.importedHash ? { imported_password_hash: secret.importedHash } : {}) },
+    meta,
+  });
+  return created;
 }
 
 function sameSet(a: string[], b: string[]): boolean {

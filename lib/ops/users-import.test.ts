@@ -1,0 +1,297 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import argon2 from "argon2";
+import bcrypt from "@node-rs/bcrypt";
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { verifyPassword } from "@/lib/crypto/passwords";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { groups, users } from "@/lib/db/schema";
+import { groupIdsOfUser } from "@/lib/groups/membership";
+import { resolveSession } from "@/lib/sessions/sessions";
+import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
+import { findUserRowsByIdentifier, openIdentity } from "@/lib/users/records";
+import { describeSightings, scanDatabase } from "@/test/at-rest-scan";
+import { createAccount, createUser, eventsOf, META } from "@/test/factories";
+import { runUsersCommand } from "./users-command";
+import { systemActor } from "@/lib/auth/system-actor";
+import { IMPORT_MAX_BYTES, IMPORT_MAX_PEOPLE, runImport } from "./users-import";
+
+/*
+ * r38: `npm run users -- import <file.csv> [--apply] [--create-groups]` brings people over from another identity
+ * provider with their password hashes, through the one create path (lib/users/import.ts → createUserIn).
+ */
+let accountId: string;
+let dir: string;
+
+// Passwords people had at the old provider, and the hashes it kept of them.
+const ANN_PASSWORD = "zq ann's old dex passphrase";
+const BEN_PASSWORD = "zq ben's old argon passphrase";
+const CAL_PASSWORD = "zq cal's old argon2i passphrase";
+let annHash: string; // bcrypt $2a$ (Dex, Go's bcrypt)
+let benHash: string; // argon2id
+let calHash: string; // argon2i
+// Openwall crypt_blowfish's test vector for "U*U", as PHP writes it ($2y$).
+const DOT_HASH = "$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW";
+const KEYCLOAK_LIKE = "pbkdf2_sha256$600000$zqmarkersalt$zqmarkerhashvalueAAAAAAAAAAAAAAAAAAAAAAAA=";
+
+beforeAll(async () => {
+  accountId = await createAccount();
+  await createUser(accountId, { role: "owner", name: "Olive Owner", email: "olive@example.com", username: "olive" });
+  await writeSystem((tx) => tx.insert(groups).values({ id: crypto.randomUUID(), accountId, name: "Ops" }));
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-import-"));
+  annHash = bcrypt.hashSync(ANN_PASSWORD, { cost: 4 }).replace(/^\$2b\$/, "$2a$");
+  benHash = await argon2.hash(BEN_PASSWORD, { type: argon2.argon2id, memoryCost: 4096, timeCost: 3, parallelism: 1 });
+  calHash = await argon2.hash(CAL_PASSWORD, { type: argon2.argon2i, memoryCost: 4096, timeCost: 3, parallelism: 1 });
+});
+
+let files = 0;
+function csv(...lines: string[]): string {
+  const file = path.join(dir, `people-${++files}.csv`);
+  fs.writeFileSync(file, lines.join("\n") + "\n");
+  return file;
+}
+
+const HEADER = "email,name,username,password_hash,role,groups";
+const text = (r: { lines: string[] }) => r.lines.join("\n");
+const peopleCount = async () => (await db().select({ id: users.id }).from(users).where(eq(users.accountId, accountId))).length;
+const rowOf = async (identifier: string) => (await findUserRowsByIdentifier(db(), identifier)).find((r) => r.accountId === accountId);
+
+describe("npm run users -- import", () => {
+  it("a dry run says per line what it would do and creates nothing", async () => {
+    const file = csv(HEADER, `zq-ann@example.com,Zqmarker Ann,zqann,${annHash},admin,Ops`, `zq-ben@example.com,Zqmarker Ben,,"${benHash}",,`);
+    const before = await peopleCount();
+    const result = await runUsersCommand(["import", file]);
+    expect(result.code).toBe(0);
+    expect(text(result)).toContain("line 2: would create zq-ann@example.com: admin, username zqann, groups Ops, bcrypt password");
+    expect(text(result)).toContain("line 3: would create zq-ben@example.com: user, username zq-ben, argon2 password");
+    expect(text(result)).toContain("Dry run: 2 to create, 0 skipped. Nothing was changed; run again with --apply");
+    expect(await peopleCount()).toBe(before);
+    expect(await eventsOf(accountId, "user.created")).toEqual([]);
+    expect(text(result)).not.toContain(annHash);
+  });
+
+  it("--apply creates them; they sign in with their old passwords (bcrypt, argon2id, argon2i) and are rehashed to argon2id", async () => {
+    const file = csv(
+      HEADER,
+      `zq-ann@example.com,Zqmarker Ann,zqann,${annHash},admin,Ops`,
+      `zq-ben@example.com,Zqmarker Ben,,"${benHash}",user,`,
+      `zq-cal@example.com,"Cal, Zqmarker",zqcal,"${calHash}",,ops`,
+      `zq-dot@example.com,Zqmarker Dot,,${DOT_HASH},,`,
+    );
+    const result = await runUsersCommand(["import", file, "--apply"]);
+    expect(result.code, text(result)).toBe(0);
+    expect(text(result)).toContain("line 2: created zq-ann@example.com");
+    expect(text(result)).toContain("4 user(s) created, 0 skipped.");
+    for (const hash of [annHash, benHash, calHash, DOT_HASH]) expect(text(result)).not.toContain(hash);
+
+    const ann = (await rowOf("zq-ann@example.com"))!;
+    expect(openIdentity(ann)).toMatchObject({ name: "Zqmarker Ann", username: "zqann", email: "zq-ann@example.com" });
+    expect(ann).toMatchObject({ role: "admin", mustChangePassword: false, passwordHash: annHash });
+    expect(ann.emailVerifiedAt).not.toBeNull();
+    const [ops] = await db().select().from(groups).where(eq(groups.name, "Ops"));
+    expect(await groupIdsOfUser(db(), accountId, ann.id)).toEqual([ops.id]);
+    const cal = (await rowOf("zqcal"))!;
+    expect(openIdentity(cal).name).toBe("Cal, Zqmarker");
+    // Group names compare as the dashboard compares them: "ops" is Ops.
+    expect(await groupIdsOfUser(db(), accountId, cal.id)).toEqual([ops.id]);
+
+    for (const [who, password] of [
+      ["zq-ann@example.com", ANN_PASSWORD],
+      ["zq-ben", BEN_PASSWORD],
+      ["zqcal", CAL_PASSWORD],
+      ["zq-dot@example.com", "U*U"],
+    ] as const) {
+      const signedIn = await signInWithPassword(who, password, META);
+      expect(await resolveSession(signedIn.sessionId)).toMatchObject({ userId: (await rowOf(who))!.id });
+      const stored = (await rowOf(who))!.passwordHash!;
+      expect(stored, who).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+      expect(await verifyPassword(stored, password)).toBe(true);
+    }
+
+    // Each created person is on record, attributed to the command.
+    const created = await eventsOf(accountId, "user.created");
+    expect(created).toHaveLength(4);
+    for (const event of created) expect(event).toMatchObject({ actorType: "system", actorId: null, userAgent: "npm run users" });
+    expect(created.find((e) => e.targetId === ann.id)).toMatchObject({ details: { role: "admin", auto_groups: [ops.id], imported_password_hash: "bcrypt" } });
+  });
+
+  it("a re-run skips the people already here and creates only the new ones", async () => {
+    const EVE_PASSWORD = "zq eve's old passphrase too";
+    const eveHash = bcrypt.hashSync(EVE_PASSWORD, { cost: 4 });
+    const file = csv(HEADER, `ZQ-Ann@Example.com,Zqmarker Ann,zqann,${annHash},admin,Ops`, `,,zqcal,"${calHash}",,`, `zq-eve@example.com,Zqmarker Eve,,${eveHash},,`);
+    const result = await runUsersCommand(["import", file, "--apply"]);
+    expect(result.code, text(result)).toBe(0);
+    expect(text(result)).toContain("line 2: skipped ZQ-Ann@Example.com: already here");
+    expect(text(result)).toContain("line 3: skipped zqcal: already here");
+    expect(text(result)).toContain("1 user(s) created, 2 skipped.");
+    expect((await rowOf("zq-eve@example.com"))!.passwordHash).toBe(eveHash);
+    // Ann kept the argon2id hash her sign-in gave her: a skip changes nothing.
+    expect((await rowOf("zq-ann@example.com"))!.passwordHash).toMatch(/^\$argon2id\$/);
+  });
+
+  it("one bad line refuses the whole file: nothing is created, and every refusal names its line", async () => {
+    const goodHash = bcrypt.hashSync("zq a fine passphrase here", { cost: 4 });
+    const file = csv(
+      HEADER,
+      `zq-fay@example.com,Fay,,${goodHash},,`,
+      `zq-gus@example.com,Gus,,${KEYCLOAK_LIKE},,`,
+      `zq-hal@example.com,Hal,,${goodHash},owner,`,
+      `zq-ida@example.com,Ida,,${goodHash},,Ops;Nowhere`,
+      `zq-fay@EXAMPLE.com,Fay again,,${goodHash},,`,
+      `zq-jo@example.com,Jo,,,,`,
+      `not-an-email,Kim,,${goodHash},,`,
+      `zq-lu@example.com,Lu,zqann,${goodHash},,`,
+      `zq-max@example.com,Max,,$2b$31$${"a".repeat(53)},,`,
+      `zq-ned@example.com,Ned,,"$argon2id$v=19$m=4194304,t=3,p=1$c2FsdHNhbHRzYWx0$${"A".repeat(43)}",,`,
+    );
+    const before = await peopleCount();
+    const eventsBefore = (await eventsOf(accountId, "user.created")).length;
+    const result = await runUsersCommand(["import", file, "--apply"]);
+    expect(result.code).toBe(1);
+    const out = text(result);
+    expect(out).toContain("line 2: would create zq-fay@example.com");
+    expect(out).toMatch(/line 3: REFUSED zq-gus@example\.com: password_hash: this is a PBKDF2 hash \(Keycloak's and Authentik's kind\), which Latchkey does not verify/);
+    expect(out).toContain("line 4: REFUSED zq-hal@example.com: role: role must be user or admin (an import never makes an owner)");
+    expect(out).toContain(`line 5: REFUSED zq-ida@example.com: groups: no group named "Nowhere" (create it first, or run with --create-groups)`);
+    expect(out).toContain("line 6: REFUSED zq-fay@EXAMPLE.com: the same email as line 2");
+    expect(out).toContain("line 7: REFUSED zq-jo@example.com: no password_hash: this person can't bring a password over; invite them instead");
+    expect(out).toContain("line 8: REFUSED not-an-email: email: Enter a valid email address");
+    expect(out).toContain("line 9: REFUSED zq-lu@example.com: username: another user of this instance has it");
+    expect(out).toContain("line 10: REFUSED zq-max@example.com: password_hash: a bcrypt hash's cost must be between 4 and 16 (this one's is 31)");
+    expect(out).toContain("line 11: REFUSED zq-ned@example.com: password_hash: an argon2 hash's memory must be between");
+    expect(out).toContain("9 line(s) refused, 1 to create, 0 skipped. Nothing is created until every line is good");
+    expect(out).not.toContain("zqmarkerhashvalue");
+    expect(out).not.toContain(goodHash);
+    expect(await peopleCount()).toBe(before);
+    expect(await eventsOf(accountId, "user.created")).toHaveLength(eventsBefore);
+    expect(await db().select().from(groups).where(eq(groups.name, "Nowhere"))).toEqual([]);
+  });
+
+  it("--create-groups creates the missing groups, in the dry run only as a plan", async () => {
+    const hash = bcrypt.hashSync("zq a passphrase for groups", { cost: 4 });
+    const file = csv(HEADER, `zq-pia@example.com,Pia,,${hash},,Zq Builders;Ops`);
+    const dry = await runUsersCommand(["import", file, "--create-groups"]);
+    expect(dry.code, text(dry)).toBe(0);
+    expect(text(dry)).toContain("Groups it would create: Zq Builders.");
+    expect(await db().select().from(groups).where(eq(groups.name, "Zq Builders"))).toEqual([]);
+    const applied = await runUsersCommand(["import", file, "--create-groups", "--apply"]);
+    expect(applied.code, text(applied)).toBe(0);
+    expect(text(applied)).toContain("Groups created: Zq Builders.");
+    const [builders] = await db().select().from(groups).where(eq(groups.name, "Zq Builders"));
+    const pia = (await rowOf("zq-pia@example.com"))!;
+    expect((await groupIdsOfUser(db(), accountId, pia.id)).sort()).toContain(builders.id);
+    expect((await eventsOf(accountId, "group.created")).map((e) => e.targetId)).toContain(builders.id);
+  });
+
+  // r41: never one unit of work for the whole file. The check runs batch by batch (rolled back), then --apply
+  // creates batch by batch, each batch checking its rows again under its own lock.
+  const COMMAND_META = { ip: null, userAgent: "npm run users" };
+  const runInBatches = (file: string, beforeBatch?: (index: number) => Promise<void>, createGroups = false) =>
+    runImport(systemActor(accountId, "npm run users"), file, { apply: true, createGroups, batchSize: 2, beforeBatch }, COMMAND_META);
+
+  it("a refusal in the check's last batch still refuses the whole file: nothing of the earlier batches is created", async () => {
+    const hash = bcrypt.hashSync("zq batches passphrase", { cost: 4 });
+    const file = csv(HEADER, ...["zq-b1", "zq-b2", "zq-b3", "zq-b4"].map((u) => `${u}@example.com,,${u},${hash},,`), `zq-b5@example.com,,zqann,${hash},,`);
+    const before = await peopleCount();
+    const result = await runInBatches(file);
+    expect(result.code, text(result)).toBe(1);
+    expect(text(result)).toContain("line 6: REFUSED zq-b5@example.com: username: another user of this instance has it");
+    expect(text(result)).toContain("1 line(s) refused, 4 to create, 0 skipped. Nothing is created until every line is good");
+    expect(await peopleCount()).toBe(before);
+  });
+
+  it("someone created by someone else between the check and their batch is skipped, the rest created", async () => {
+    const hash = bcrypt.hashSync("zq meanwhile passphrase", { cost: 4 });
+    const file = csv(HEADER, ...["zq-m1", "zq-m2", "zq-m3"].map((u) => `${u}@example.com,Zqmarker ${u},${u},${hash},,Zq Movers`));
+    const batchesRun: number[] = [];
+    const result = await runInBatches(
+      file,
+      async (index) => {
+        batchesRun.push(index);
+        // An admin adds zq-m3 on the dashboard while the first batch is being written.
+        if (index === 1) await createUser(accountId, { email: "zq-m3@example.com", username: "zq-m3-by-admin" });
+      },
+      true,
+    );
+    expect(result.code, text(result)).toBe(0);
+    expect(batchesRun).toEqual([0, 1]);
+    expect(text(result)).toContain("line 2: created zq-m1@example.com");
+    expect(text(result)).toContain("line 3: created zq-m2@example.com");
+    expect(text(result)).toContain("line 4: skipped zq-m3@example.com: already here");
+    expect(text(result)).toContain("Groups created: Zq Movers.");
+    expect(text(result)).toContain("2 user(s) created, 1 skipped.");
+    expect(openIdentity((await rowOf("zq-m3@example.com"))!).username).toBe("zq-m3-by-admin");
+    const [movers] = await db().select().from(groups).where(eq(groups.name, "Zq Movers"));
+    expect(await groupIdsOfUser(db(), accountId, (await rowOf("zq-m2@example.com"))!.id)).toEqual([movers.id]);
+  });
+
+  it("a batch refused mid-way (a username taken meanwhile) stops the run: earlier batches stay created, the output says which, a re-run creates the rest", async () => {
+    const hash = bcrypt.hashSync("zq stopped passphrase", { cost: 4 });
+    const rows = ["zq-s1", "zq-s2", "zq-s3", "zq-s4", "zq-s5"].map((u) => `${u}@example.com,,${u},${hash},,`);
+    const file = csv(HEADER, ...rows);
+    const result = await runInBatches(file, async (index) => {
+      // Someone else takes zq-s4's username (with another email) while the first batch is being written.
+      if (index === 1) await createUser(accountId, { email: "zq-other@example.com", username: "zq-s4" });
+    });
+    expect(result.code, text(result)).toBe(1);
+    const out = text(result);
+    expect(out).toContain("line 2: created zq-s1@example.com");
+    expect(out).toContain("line 3: created zq-s2@example.com");
+    expect(out).toContain("line 5: REFUSED zq-s4@example.com: username: another user of this instance has it");
+    expect(out).toContain("line 4: not created zq-s3@example.com: the import stopped at line 5 before this line's batch committed");
+    expect(out).toContain("line 6: not created zq-s5@example.com: the import stopped at line 5");
+    expect(out).toContain("Stopped at line 5: someone changed this instance after the check");
+    expect(out).toContain("2 user(s) created (line(s) 2-3), 0 skipped; not created: line(s) 4, 6, and the refused line(s) 5.");
+    expect(out).toContain("run the same file again: the people created are skipped, and only the rest are created");
+    expect(await rowOf("zq-s1@example.com")).toBeDefined();
+    expect(await rowOf("zq-s2@example.com")).toBeDefined();
+    expect(await rowOf("zq-s3@example.com")).toBeUndefined();
+    expect(await rowOf("zq-s5@example.com")).toBeUndefined();
+
+    // Fixed (zq-s4 gets a username derived from the email) and run again: only the rest are created.
+    const fixed = csv(HEADER, ...rows.map((r) => r.replace(",zq-s4,", ",,")));
+    const again = await runInBatches(fixed);
+    expect(again.code, text(again)).toBe(0);
+    expect(text(again)).toContain("line 2: skipped zq-s1@example.com: already here");
+    expect(text(again)).toContain("3 user(s) created, 2 skipped.");
+    expect(openIdentity((await rowOf("zq-s4@example.com"))!).username).not.toBe("zq-s4");
+  });
+
+  it("refuses a file over the size or line bound, and a file whose header is wrong, naming the line", async () => {
+    const big = path.join(dir, "big.csv");
+    fs.writeFileSync(big, HEADER + "\n" + "x".repeat(IMPORT_MAX_BYTES));
+    const tooBig = await runUsersCommand(["import", big]);
+    expect(tooBig.code).toBe(1);
+    expect(text(tooBig)).toContain(`more than ${IMPORT_MAX_BYTES} (5 MiB); split it`);
+
+    const hash = bcrypt.hashSync("zq long file", { cost: 4 });
+    const rows = Array.from({ length: IMPORT_MAX_PEOPLE + 1 }, (_, i) => `zq-many-${i}@example.com,,,${hash},,`);
+    const tooLong = await runUsersCommand(["import", csv(HEADER, ...rows)]);
+    expect(tooLong.code).toBe(1);
+    expect(text(tooLong)).toContain(`line ${IMPORT_MAX_PEOPLE + 2}: more than ${IMPORT_MAX_PEOPLE} people in one file; split it`);
+    expect(text(tooLong)).not.toContain(hash);
+
+    const wrongHeader = await runUsersCommand(["import", csv("mail,password", `a@example.com,${hash}`)]);
+    expect(wrongHeader.code).toBe(1);
+    expect(text(wrongHeader)).toContain(`line 1: unknown column(s) "mail", "password"; an email or a username column is needed; a password_hash column is needed.`);
+
+    const broken = await runUsersCommand(["import", csv(HEADER, `a@example.com,"Ann,,${hash},,`)]);
+    expect(broken.code).toBe(1);
+    expect(text(broken)).toMatch(/line \d+: not valid CSV here \(CSV_/);
+    expect(text(broken)).not.toContain(hash);
+    expect(await rowOf("zq-many-0@example.com")).toBeUndefined();
+  });
+
+  it("leaves no email, name or username in the clear, and no imported hash once they signed in", async () => {
+    // Ann, Ben, Cal and Dot signed in above (rehashed); Eve and Pia have not: their hash is their password_hash and nothing else.
+    const eve = (await rowOf("zq-eve@example.com"))!;
+    const markers = ["zq-ann@example.com", "zq-ben@example.com", "zq-eve@example.com", "Zqmarker Ann", "Zqmarker Eve", "zqann", "zqcal", annHash, benHash, calHash, DOT_HASH, eve.passwordHash!];
+    const found = await scanDatabase(markers);
+    const unexpected = found.filter((s) => !(s.where === "users.password_hash" && s.marker === eve.passwordHash));
+    expect(describeSightings(unexpected)).toEqual([]);
+    expect(found.filter((s) => s.marker === eve.passwordHash)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,314 @@
+/**
+ * Bringing people over from another identity provider (`npm run users -- import`, lib/ops/users-import.ts reads
+ * the file): each row becomes a person through createUserIn (./lifecycle.ts), the one create path, with the same
+ * input schema, rules, search index, sealed columns and user.created event as an admin's create, and with the
+ * password hash the old system kept (bcrypt or argon2: lib/crypto/passwords.ts importedHashKind), which
+ * sign-in verifies and rehashes to argon2id.
+ *
+ * The rules of a file:
+ * - All or nothing for refusals: every row is checked first, as --apply would create it, in batches of
+ *   IMPORT_BATCH people whose units of work are rolled back (that is the dry run); one refused line and nothing
+ *   is created. Never one unit for the whole file: each unit holds the instance's write lock, which every other
+ *   write waits for.
+ * - With --apply the people are then created batch by batch (missing groups first, in their own unit), each
+ *   batch checking its rows again under its own lock: someone created meanwhile is skipped; a refusal the check
+ *   had not seen (a username taken meanwhile) rolls that batch back and stops the run, the earlier batches
+ *   staying created, and a re-run after fixing creates only the rest.
+ * - A person already here (their email, or with no email their username, held by a user of the account) is
+ *   skipped and reported: a re-run after fixing a line creates only the rest. A new email whose username
+ *   belongs to someone else is refused (a different person: rename them in the file or leave the column empty).
+ * - Roles `user` (the default) or `admin`, never `owner`; groups by name, `;`-separated, unknown ones refused
+ *   unless createGroups (created with their group.created events).
+ * - A row without a hash Latchkey verifies is refused (invite that person instead). The hash is never repeated.
+ */
+import "server-only";
+import { z } from "zod";
+import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { assertCan } from "@/lib/auth/policy";
+import { emailBlindIndexes, usernameBlindIndexes } from "@/lib/crypto/blind-index";
+import { importedHashKind, type ImportedHashKind } from "@/lib/crypto/passwords";
+import { write } from "@/lib/data/unit-of-work";
+import { dialect, type Tx } from "@/lib/db/database";
+import { DomainError, type FieldErrors } from "@/lib/errors";
+import { createGroupIn } from "@/lib/groups/groups";
+import { groupNamesById } from "@/lib/groups/membership";
+import { groupNameKey } from "@/lib/groups/records";
+import { parseOrThrow } from "@/lib/http/validation";
+import { idByBlindIndex } from "./blind-index-lookup";
+import { createUserIn } from "./lifecycle";
+import { createUserSchema, type CreateUserInput } from "./schemas";
+import { usernameHolder } from "./username";
+
+/** The columns a file may have, by header; email or username, and password_hash, must be there. */
+export const IMPORT_COLUMNS = ["email", "name", "username", "password_hash", "role", "groups"] as const;
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+export type ImportRow = { line: number; fields: Partial<Record<ImportColumn, string>> };
+
+const IMPORT_ROLES = ["user", "admin"] as const;
+const roleSchema = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() !== "" ? v.trim().toLowerCase() : "user"),
+  z.enum(IMPORT_ROLES, { error: "role must be user or admin (an import never makes an owner)" }),
+);
+
+/** not-created: --apply stopped at a refusal its check had not seen, before this line's batch committed. */
+export type ImportOutcome = "create" | "skip" | "refuse" | "not-created";
+export type ImportLine = { line: number; outcome: ImportOutcome; who: string; message: string };
+export type ImportReport = {
+  applied: boolean;
+  lines: ImportLine[];
+  /** Group names created (or, in a dry run, that would be). */
+  groupsCreated: string[];
+  /** With --apply: the line whose refusal stopped the run (the lines created before it stay created). */
+  stoppedAt?: number;
+};
+
+type Person = { line: number; who: string; input: CreateUserInput; groupNames: string[]; passwordHash: string; hashKind: ImportedHashKind };
+
+/** A refusal's text: the message and each field's (the file's column names), never a value from the row. */
+function describe(err: DomainError): string {
+  const fields = "fieldErrors" in err ? (err.fieldErrors as FieldErrors) : {};
+  const parts = Object.entries(fields).map(([field, messages]) => `${field === "auto_groups" ? "groups" : field}: ${(messages ?? []).join(", ")}`);
+  return parts.length > 0 ? parts.join("; ") : err.message;
+}
+
+const blankIsNone = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v.trim());
+
+/** One row read as createUser's input (the same schema as the dashboard and POST /api/users), or why not. */
+function readRow(row: ImportRow): Person | ImportLine {
+  const f = row.fields;
+  const who = blankIsNone(f.email) ?? blankIsNone(f.username) ?? "(no email or username)";
+  const refuse = (message: string): ImportLine => ({ line: row.line, outcome: "refuse", who, message });
+  const hash = blankIsNone(f.password_hash);
+  if (!hash) return refuse("no password_hash: this person can't bring a password over; invite them instead (Team → Invites), and leave the row out");
+  const kind = importedHashKind(hash);
+  if ("problem" in kind) return refuse(`password_hash: ${kind.problem}`);
+  const role = roleSchema.safeParse(f.role);
+  if (!role.success) return refuse(`role: ${role.error.issues[0]?.message}`);
+  const groupNames = (f.groups ?? "")
+    .split(";")
+    .map((g) => g.trim())
+    .filter((g) => g !== "");
+  try {
+    const input = parseOrThrow(createUserSchema, {
+      is_service_user: false,
+      email: blankIsNone(f.email),
+      username: blankIsNone(f.username),
+      name: f.name ?? "",
+      role: role.data,
+      auto_groups: [],
+    });
+    return { line: row.line, who, input, groupNames, passwordHash: hash, hashKind: kind.kind };
+  } catch (err) {
+    if (err instanceof DomainError) return refuse(describe(err));
+    throw err;
+  }
+}
+
+/** A second row for the same email or username (compared as the blind index compares them) is refused, naming the first. */
+function refuseRepeats(people: Person[]): Map<number, ImportLine> {
+  const refused = new Map<number, ImportLine>();
+  const seen = new Map<string, number>();
+  for (const p of people) {
+    const keys = [p.input.email ? `email ${emailBlindIndexes(p.input.email)[0]}` : null, p.input.username ? `username ${usernameBlindIndexes(p.input.username)[0]}` : null];
+    for (const key of keys) {
+      if (!key) continue;
+      const first = seen.get(key);
+      if (first !== undefined && !refused.has(p.line)) {
+        const what = key.startsWith("email") ? "email" : "username";
+        refused.set(p.line, { line: p.line, outcome: "refuse", who: p.who, message: `the same ${what} as line ${first}: one person per email and username` });
+      } else if (first === undefined) seen.set(key, p.line);
+    }
+  }
+  return refused;
+}
+
+/** Whether the person is here already (skip), clashes with someone else (refuse), or is new (null). */
+async function alreadyHere(tx: Tx, accountId: string, p: Person): Promise<ImportLine | null> {
+  const byEmail = p.input.email ? await idByBlindIndex(tx, "user-email", accountId, emailBlindIndexes(p.input.email)) : undefined;
+  if (byEmail) return { line: p.line, outcome: "skip", who: p.who, message: "already here: a user of this instance has this email; nothing changed for them" };
+  const byUsername = p.input.username ? await usernameHolder(tx, accountId, p.input.username) : undefined;
+  if (!byUsername) return null;
+  if (!p.input.email) return { line: p.line, outcome: "skip", who: p.who, message: "already here: a user of this instance has this username; nothing changed for them" };
+  return {
+    line: p.line,
+    outcome: "refuse",
+    who: p.who,
+    message: "username: another user of this instance has it (with another email); give this person another username, or leave the column empty to derive one",
+  };
+}
+
+/** Ends a unit of work that only checked (the dry run's, or a batch that met a refusal), carrying its lines out. */
+class RolledBack extends Error {
+  constructor(readonly lines: ImportLine[]) {
+    super("import batch rolled back");
+  }
+}
+
+/**
+ * The most people one unit of work creates (or, in the check, tries). Each unit holds the instance's write lock,
+ * which every other write waits for (a sign-in's event; on SQLite a write waiting over 5 s gives up): 25 people
+ * held it typically 0.05-0.1 s on SQLite and 0.2 s on PostgreSQL, at most about 1-2 s under load spikes, on a
+ * loaded two-core host, where one unit for a whole 2,000-person file held it 13 s and 42 s.
+ */
+export const IMPORT_BATCH = 25;
+
+/**
+ * A pause between two batches' units on SQLite, so that another process's write gets the lock in between. A
+ * waiting SQLite connection doesn't queue: its busy handler retries after sleeps growing to 100 ms, so a run
+ * that took the lock again at once after each commit kept a server's write waiting for seconds (measured here:
+ * 4.7 s and 5.4 s for one write during a 2,000-person run, against busy_timeout's 5 s). PostgreSQL queues the
+ * waiters of the advisory lock: the next batch waits its turn.
+ */
+const SQLITE_GAP_MS = 120;
+const gapForOthers = () => (dialect() === "sqlite" ? new Promise((resolve) => setTimeout(resolve, SQLITE_GAP_MS)) : Promise.resolve());
+
+export type ImportOptions = {
+  apply: boolean;
+  createGroups: boolean;
+  /** People per unit of work (IMPORT_BATCH unless a test says otherwise). */
+  batchSize?: number;
+  /** Tests only: runs before each --apply batch's unit of work opens (index from 0), outside any unit. */
+  beforeBatch?: (index: number) => Promise<void>;
+};
+
+type GroupPlan = { ids: Map<string, string>; problems: Map<string, string>; created: string[] };
+
+/**
+ * Under the unit's lock: the groups the people name, by name key, and (with createGroups) the missing ones
+ * created in tx. A name that is missing (without createGroups) or can't be created gets its refusal's text.
+ */
+async function resolveGroups(tx: Tx, me: Actor, people: Person[], createGroups: boolean, meta: RequestMeta): Promise<GroupPlan> {
+  // Groups by name, compared as group names are (lib/groups/records.ts groupNameKey).
+  const ids = new Map([...(await groupNamesById(tx, me.accountId))].map(([id, name]) => [groupNameKey(name), id]));
+  const problems = new Map<string, string>();
+  const created: string[] = [];
+  for (const name of people.flatMap((p) => p.groupNames)) {
+    const key = groupNameKey(name);
+    if (ids.has(key) || problems.has(key)) continue;
+    if (!createGroups) {
+      problems.set(key, `groups: no group named "${name}" (create it first, or run with --create-groups)`);
+      continue;
+    }
+    try {
+      const group = await createGroupIn(tx, me, { name }, meta);
+      ids.set(key, group.id);
+      created.push(group.name);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      problems.set(key, `groups: the group "${name}" can't be created: ${describe(err)}`);
+    }
+  }
+  return { ids, problems, created };
+}
+
+/** One person, under the unit's lock: skipped (here already), refused, or created in tx. */
+async function importPerson(tx: Tx, me: Actor, p: Person, groups: GroupPlan, meta: RequestMeta): Promise<ImportLine> {
+  const problem = p.groupNames.map((g) => groups.problems.get(groupNameKey(g))).find(Boolean);
+  if (problem) return { line: p.line, outcome: "refuse", who: p.who, message: problem };
+  const here = await alreadyHere(tx, me.accountId, p);
+  if (here) return here;
+  try {
+    // Every check of createUserIn runs before its first write, so a refusal leaves the transaction usable.
+    const input = parseOrThrow(createUserSchema, { ...p.input, auto_groups: [...new Set(p.groupNames.map((g) => groups.ids.get(groupNameKey(g))!))] });
+    const created = await createUserIn(tx, me, input, { passwordHash: p.passwordHash, mustChangePassword: false, importedHash: p.hashKind }, meta);
+    const named = p.groupNames.length > 0 ? `, groups ${p.groupNames.join(", ")}` : "";
+    return { line: p.line, outcome: "create", who: p.who, message: `${created.role}, username ${created.username}${named}, ${p.hashKind} password` };
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    return { line: p.line, outcome: "refuse", who: p.who, message: describe(err) };
+  }
+}
+
+function batches<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * One batch in its own unit of work: its groups resolved (missing ones created with createGroups), then each
+ * person checked and created. Commits only when `commit` and no line is refused; otherwise rolled back.
+ */
+async function runBatch(actor: Actor, batch: Person[], options: ImportOptions, meta: RequestMeta, commit: boolean): Promise<{ lines: ImportLine[]; groupsCreated: string[]; committed: boolean }> {
+  let groupsCreated: string[] = [];
+  try {
+    const lines = await write(actor, async (tx, me) => {
+      const groups = await resolveGroups(tx, me, batch, options.createGroups, meta);
+      groupsCreated = groups.created;
+      const lines: ImportLine[] = [];
+      for (const p of batch) lines.push(await importPerson(tx, me, p, groups, meta));
+      if (!commit || lines.some((l) => l.outcome === "refuse")) throw new RolledBack(lines);
+      return lines;
+    });
+    return { lines, groupsCreated, committed: true };
+  } catch (err) {
+    if (err instanceof RolledBack) return { lines: err.lines, groupsCreated, committed: false };
+    throw err;
+  }
+}
+
+/**
+ * Checks every row and, with `apply` and no refused line, creates the people. Never one unit of work for the
+ * whole file (it would hold the write lock for seconds): the check runs batch by batch, each batch's unit rolled
+ * back (the dry run; any refused line and nothing is created). With --apply, the missing groups are created in
+ * one unit, then the people batch by batch, each batch checking its rows again under its own lock: someone
+ * created meanwhile is skipped; a refusal (a username taken meanwhile) rolls that batch back and stops the run,
+ * the earlier batches staying created (`stoppedAt`).
+ */
+export async function importUsers(actor: Actor, rows: ImportRow[], options: ImportOptions, meta: RequestMeta): Promise<ImportReport> {
+  assertCan(actor, "users:create", "You don't have permission to manage users");
+  const size = options.batchSize ?? IMPORT_BATCH;
+  const read = rows.map(readRow);
+  const people = read.filter((r): r is Person => "input" in r);
+  const results = new Map<number, ImportLine>(read.filter((r): r is ImportLine => !("input" in r)).map((r) => [r.line, r]));
+  for (const [line, refusal] of refuseRepeats(people)) results.set(line, refusal);
+  const ordered = () => rows.map((r) => results.get(r.line)!).filter(Boolean);
+  const checked = people.filter((p) => !results.has(p.line));
+
+  // The check: each batch as --apply would run it, rolled back. A group the file names is created (and rolled
+  // back) in every batch that names it; it is reported once.
+  const planned = new Map<string, string>();
+  for (const [index, batch] of batches(checked, size).entries()) {
+    if (index > 0) await gapForOthers();
+    const { lines, groupsCreated } = await runBatch(actor, batch, options, meta, false);
+    for (const l of lines) results.set(l.line, l);
+    for (const name of groupsCreated) if (!planned.has(groupNameKey(name))) planned.set(groupNameKey(name), name);
+  }
+  const dryRun: ImportReport = { applied: false, lines: ordered(), groupsCreated: [...planned.values()] };
+  if (!options.apply || dryRun.lines.some((l) => l.outcome === "refuse")) return dryRun;
+
+  // --apply: the missing groups first, in their own unit (a group created meanwhile is used as it is; one that
+  // can't be created now is refused again by the batches of the people who name it).
+  const toCreate = checked.filter((p) => results.get(p.line)?.outcome === "create");
+  const groupsCreated: string[] = [];
+  if (options.createGroups && toCreate.some((p) => p.groupNames.length > 0)) {
+    await write(actor, async (tx, me) => {
+      groupsCreated.push(...(await resolveGroups(tx, me, toCreate, true, meta)).created);
+    });
+  }
+
+  const notCreated = (p: Person, stoppedAt: number): ImportLine => ({
+    line: p.line,
+    outcome: "not-created",
+    who: p.who,
+    message: `the import stopped at line ${stoppedAt} before this line's batch committed`,
+  });
+  const work = batches(toCreate, size);
+  for (const [index, batch] of work.entries()) {
+    await gapForOthers();
+    await options.beforeBatch?.(index);
+    const { lines, committed, groupsCreated: more } = await runBatch(actor, batch, options, meta, true);
+    if (committed) {
+      for (const l of lines) results.set(l.line, l);
+      groupsCreated.push(...more);
+      continue;
+    }
+    // Someone changed the data between the check and this batch: its refusals stand, its other lines and every
+    // later batch's are not created; the earlier batches stay created.
+    const stoppedAt = lines.find((l) => l.outcome === "refuse")!.line;
+    for (const l of lines) results.set(l.line, l.outcome === "refuse" ? l : notCreated(batch.find((p) => p.line === l.line)!, stoppedAt));
+    for (const p of work.slice(index + 1).flat()) results.set(p.line, notCreated(p, stoppedAt));
+    return { applied: true, lines: ordered(), groupsCreated, stoppedAt };
+  }
+  return { applied: true, lines: ordered(), groupsCreated };
+}
