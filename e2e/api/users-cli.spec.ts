@@ -166,7 +166,7 @@ test("npm run users -- import takes the CSV the documented sqlite3 command expor
     expect(dry.output).not.toContain(hash);
     const applied = await users(["import", file, "--apply"], env);
     expect(applied.code, applied.output).toBe(0);
-    expect(applied.output).toContain("1 user(s) created, 0 skipped.");
+    expect(applied.output).toContain("1 user created, 0 skipped.");
     expect((await users(["import", file, "--apply"], env)).output).toContain("line 2: skipped dex.person@example.com: already here");
 
     const second = await startServer({ ENCRYPTION_KEY: KEY, ...(first.databaseUrl ? { DATABASE_URL: first.databaseUrl } : {}) }, { dataDir });

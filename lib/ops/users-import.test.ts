@@ -84,7 +84,7 @@ describe("npm run users -- import", () => {
     const result = await runUsersCommand(["import", file, "--apply"]);
     expect(result.code, text(result)).toBe(0);
     expect(text(result)).toContain("line 2: created zq-ann@example.com");
-    expect(text(result)).toContain("4 user(s) created, 0 skipped.");
+    expect(text(result)).toContain("4 users created, 0 skipped.");
     for (const hash of [annHash, benHash, calHash, DOT_HASH]) expect(text(result)).not.toContain(hash);
 
     const ann = (await rowOf("zq-ann@example.com"))!;
@@ -126,7 +126,7 @@ describe("npm run users -- import", () => {
     expect(result.code, text(result)).toBe(0);
     expect(text(result)).toContain("line 2: skipped ZQ-Ann@Example.com: already here");
     expect(text(result)).toContain("line 3: skipped zqcal: already here");
-    expect(text(result)).toContain("1 user(s) created, 2 skipped.");
+    expect(text(result)).toContain("1 user created, 2 skipped.");
     expect((await rowOf("zq-eve@example.com"))!.passwordHash).toBe(eveHash);
     // Ann kept the argon2id hash her sign-in gave her: a skip changes nothing.
     expect((await rowOf("zq-ann@example.com"))!.passwordHash).toMatch(/^\$argon2id\$/);
@@ -162,7 +162,7 @@ describe("npm run users -- import", () => {
     expect(out).toContain("line 9: REFUSED zq-lu@example.com: username: another user of this instance has it");
     expect(out).toContain("line 10: REFUSED zq-max@example.com: password_hash: a bcrypt hash's cost must be between 4 and 16 (this one's is 31)");
     expect(out).toContain("line 11: REFUSED zq-ned@example.com: password_hash: an argon2 hash's memory must be between");
-    expect(out).toContain("9 line(s) refused, 1 to create, 0 skipped. Nothing is created until every line is good");
+    expect(out).toContain("9 lines refused, 1 to create, 0 skipped. Nothing is created until every line is good");
     expect(out).not.toContain("zqmarkerhashvalue");
     expect(out).not.toContain(goodHash);
     expect(await peopleCount()).toBe(before);
@@ -199,7 +199,7 @@ describe("npm run users -- import", () => {
     const result = await runInBatches(file);
     expect(result.code, text(result)).toBe(1);
     expect(text(result)).toContain("line 6: REFUSED zq-b5@example.com: username: another user of this instance has it");
-    expect(text(result)).toContain("1 line(s) refused, 4 to create, 0 skipped. Nothing is created until every line is good");
+    expect(text(result)).toContain("1 line refused, 4 to create, 0 skipped. Nothing is created until every line is good");
     expect(await peopleCount()).toBe(before);
   });
 
@@ -222,7 +222,7 @@ describe("npm run users -- import", () => {
     expect(text(result)).toContain("line 3: created zq-m2@example.com");
     expect(text(result)).toContain("line 4: skipped zq-m3@example.com: already here");
     expect(text(result)).toContain("Groups created: Zq Movers.");
-    expect(text(result)).toContain("2 user(s) created, 1 skipped.");
+    expect(text(result)).toContain("2 users created, 1 skipped.");
     expect(openIdentity((await rowOf("zq-m3@example.com"))!).username).toBe("zq-m3-by-admin");
     const [movers] = await db().select().from(groups).where(eq(groups.name, "Zq Movers"));
     expect(await groupIdsOfUser(db(), accountId, (await rowOf("zq-m2@example.com"))!.id)).toEqual([movers.id]);
@@ -244,7 +244,7 @@ describe("npm run users -- import", () => {
     expect(out).toContain("line 4: not created zq-s3@example.com: the import stopped at line 5 before this line's batch committed");
     expect(out).toContain("line 6: not created zq-s5@example.com: the import stopped at line 5");
     expect(out).toContain("Stopped at line 5: someone changed this instance after the check");
-    expect(out).toContain("2 user(s) created (line(s) 2-3), 0 skipped; not created: line(s) 4, 6, and the refused line(s) 5.");
+    expect(out).toContain("2 users created (lines: 2-3), 0 skipped; not created, lines: 4, 6; refused, lines: 5.");
     expect(out).toContain("run the same file again: the people created are skipped, and only the rest are created");
     expect(await rowOf("zq-s1@example.com")).toBeDefined();
     expect(await rowOf("zq-s2@example.com")).toBeDefined();
@@ -256,7 +256,7 @@ describe("npm run users -- import", () => {
     const again = await runInBatches(fixed);
     expect(again.code, text(again)).toBe(0);
     expect(text(again)).toContain("line 2: skipped zq-s1@example.com: already here");
-    expect(text(again)).toContain("3 user(s) created, 2 skipped.");
+    expect(text(again)).toContain("3 users created, 2 skipped.");
     expect(openIdentity((await rowOf("zq-s4@example.com"))!).username).not.toBe("zq-s4");
   });
 
@@ -276,7 +276,7 @@ describe("npm run users -- import", () => {
 
     const wrongHeader = await runUsersCommand(["import", csv("mail,password", `a@example.com,${hash}`)]);
     expect(wrongHeader.code).toBe(1);
-    expect(text(wrongHeader)).toContain(`line 1: unknown column(s) "mail", "password"; an email or a username column is needed; a password_hash column is needed.`);
+    expect(text(wrongHeader)).toContain(`line 1: unknown columns "mail", "password"; an email or a username column is needed; a password_hash column is needed.`);
 
     const broken = await runUsersCommand(["import", csv(HEADER, `a@example.com,"Ann,,${hash},,`)]);
     expect(broken.code).toBe(1);

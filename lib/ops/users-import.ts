@@ -9,6 +9,7 @@ import fs from "node:fs";
 import { CsvError, parse } from "csv-parse/sync";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { IMPORT_COLUMNS, importUsers, type ImportColumn, type ImportLine, type ImportOptions, type ImportRow } from "@/lib/users/import";
+import { counted } from "./counted";
 
 /**
  * The largest file read (bytes) and the most people in one file: split a bigger directory into several files.
@@ -60,8 +61,8 @@ export function readImportFile(path: string): { rows: ImportRow[] } | { refused:
   const unknown = columns.filter((c) => !(IMPORT_COLUMNS as readonly string[]).includes(c));
   const repeated = columns.filter((c, i) => columns.indexOf(c) !== i);
   const problems = [
-    unknown.length > 0 ? `unknown column(s) ${unknown.map((c) => `"${c}"`).join(", ")}` : null,
-    repeated.length > 0 ? `column(s) given twice: ${repeated.join(", ")}` : null,
+    unknown.length > 0 ? `${unknown.length === 1 ? "an unknown column" : "unknown columns"} ${unknown.map((c) => `"${c}"`).join(", ")}` : null,
+    repeated.length > 0 ? `${repeated.length === 1 ? "a column" : "columns"} given twice: ${repeated.join(", ")}` : null,
     !columns.includes("email") && !columns.includes("username") ? "an email or a username column is needed" : null,
     !columns.includes("password_hash") ? "a password_hash column is needed" : null,
   ].filter(Boolean);
@@ -110,19 +111,19 @@ export async function runImport(actor: Actor, path: string, options: ImportOptio
       lines: [
         ...lines,
         `Stopped at line ${report.stoppedAt}: someone changed this instance after the check (the line above says what), so its batch was rolled back.`,
-        `${created} user(s) created (line(s) ${created > 0 ? linesOf("create") : "none"}), ${skipped} skipped; not created: line(s) ${linesOf("not-created") || "none"}, and the refused line(s) ${linesOf("refuse")}.`,
-        "Fix the refused line(s) and run the same file again: the people created are skipped, and only the rest are created.",
+        `${counted(created, "user")} created (lines: ${created > 0 ? linesOf("create") : "none"}), ${skipped} skipped; not created, lines: ${linesOf("not-created") || "none"}; refused, lines: ${linesOf("refuse")}.`,
+        "Fix what was refused and run the same file again: the people created are skipped, and only the rest are created.",
       ],
     };
   }
   if (refused > 0) {
     return refusedFile([
       ...lines,
-      `${refused} line(s) refused, ${created} to create, ${skipped} skipped. Nothing is created until every line is good: fix or remove the refused lines and run again.`,
+      `${counted(refused, "line")} refused, ${created} to create, ${skipped} skipped. Nothing is created until every line is good: fix or remove the refused lines and run again.`,
     ]);
   }
   if (!report.applied) {
     return { code: 0, lines: [...lines, `Dry run: ${created} to create, ${skipped} skipped. Nothing was changed; run again with --apply to create them.`] };
   }
-  return { code: 0, lines: [...lines, `${created} user(s) created, ${skipped} skipped. Each is in the activity log (user.created by ${meta.userAgent}).`] };
+  return { code: 0, lines: [...lines, `${counted(created, "user")} created, ${skipped} skipped. Each is in the activity log (user.created by ${meta.userAgent}).`] };
 }
