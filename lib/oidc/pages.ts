@@ -215,8 +215,11 @@ export function deviceInputPage(viewer: Viewer, form: string, invalid: boolean):
  */
 export type DeviceRequest = { address: string | null; minutesAgo: number; sameNetwork: boolean };
 
-/** "Approve the device?" naming the app, showing the code to compare, and where and when the device asked. */
-export function deviceConfirmPage(viewer: Viewer, form: string, name: string, userCode: string, asked?: DeviceRequest): string {
+/**
+ * "Approve the device?" naming the app, showing the code to compare, where and when the device asked, and who is
+ * signed in (`signedInAs`, "" when nobody is yet: the sign-in comes after Approve).
+ */
+export function deviceConfirmPage(viewer: Viewer, form: string, name: string, userCode: string, asked?: DeviceRequest, signedInAs = ""): string {
   const t = textsFor(viewer);
   const app = appLabel(name);
   const where = asked?.address ? `<p>${richText(t, "deviceConfirm.asked", { address: asked.address, minutes: asked.minutesAgo })}</p>` : "";
@@ -224,7 +227,7 @@ export function deviceConfirmPage(viewer: Viewer, form: string, name: string, us
   return page(
     viewer,
     t("deviceConfirm.title"),
-    `<h1>${escapeHtml(t("deviceConfirm.heading"))}</h1><p>${richText(t, "deviceConfirm.body", { app })}</p><p class="code">${escapeHtml(userCode)}</p>${where}${warning}${form}
+    `<h1>${escapeHtml(t("deviceConfirm.heading"))}</h1><p>${richText(t, "deviceConfirm.body", { app })}</p><p class="code">${escapeHtml(userCode)}</p>${where}${warning}${signedInLine(viewer, t, signedInAs)}${form}
     <button type="submit" form="op.deviceConfirmForm" autofocus>${escapeHtml(t("deviceConfirm.approve"))}</button>
     <button type="submit" form="op.deviceConfirmForm" value="yes" name="abort" class="secondary">${escapeHtml(t("deviceConfirm.deny"))}</button>`,
   );

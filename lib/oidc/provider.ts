@@ -34,6 +34,8 @@ import { OidcAdapter } from "./adapter";
 import { applicationOf } from "./clients";
 import { maxAgeExceeded } from "./reauthentication";
 import { cacheVersionNow, currentScope, oncePerRequest, personMemoKey, whileSignedIn } from "./request-scope";
+import { db } from "@/lib/db/database";
+import { findUserRow, signedInLabel } from "@/lib/users/records";
 import { deviceConfirmPage, deviceInputPage, messagePage, PAGE_POLICY, signOutPage, viewerFor, type DeviceRequest } from "./pages";
 import { ensureSigningKeys, loadSigningKeySet, SIGNING_KEYS_VERSION } from "./signing-keys";
 
@@ -287,7 +289,10 @@ function configuration(jwks: object[]): Configuration {
         deviceInfo: (ctx) => ({ address: clientAddressOfNode(ctx.req.headers) }),
         async userCodeConfirmSource(ctx, form, client, deviceInfo, userCode) {
           const asked = deviceRequest(deviceInfo, ctx.oidc.entities.DeviceCode?.iat, clientAddressOfNode(ctx.req.headers));
-          showPage(ctx, deviceConfirmPage(await viewerFor(ctx.req.headers), form, client.clientName ?? client.clientId, userCode, asked));
+          // Who Approve would connect the device as, when someone is signed in already (otherwise the sign-in comes after it).
+          const live = await currentScope()?.signedInForApps?.();
+          const signedInAs = live ? signedInLabel(await findUserRow(db(), live.session.accountId, live.userId)) : "";
+          showPage(ctx, deviceConfirmPage(await viewerFor(ctx.req.headers), form, client.clientName ?? client.clientId, userCode, asked, signedInAs));
         },
         async successSource(ctx) {
           showPage(ctx, messagePage(await viewerFor(ctx.req.headers), "deviceDone", { app: ctx.oidc.client?.clientName }));

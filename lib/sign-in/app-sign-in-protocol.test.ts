@@ -620,6 +620,16 @@ describe("device flow", () => {
     expect(here).not.toContain('role="alert"');
   });
 
+  it("without a Latchkey session the confirmation names nobody (the sign-in comes after Approve)", async () => {
+    const started = await oidc.initiateDeviceAuthorization(cli, { scope: "openid" });
+    const jar: string[] = [];
+    const input = await fetch(`${base}/device`);
+    keepCookies(jar, input);
+    const confirm = await postDevice(jar, await input.text(), { user_code: started.user_code });
+    expect(confirm).toContain(`<p class="code">${started.user_code}</p>`);
+    expect(confirm).not.toContain("signed in to Latchkey as");
+  });
+
   it("a code typed in lower case without its dash finds the device; Deny says so (not 'invalid code') and the device gets access_denied", async () => {
     const started = await oidc.initiateDeviceAuthorization(cli, { scope: "openid" });
     const { jar } = await signedInBrowser();
@@ -627,6 +637,8 @@ describe("device flow", () => {
     jar.push(...input.headers.getSetCookie().map((c) => c.split(";", 1)[0]));
     const confirm = await postDevice(jar, await input.text(), { user_code: started.user_code.toLowerCase().replace("-", "") });
     expect(confirm).toContain(`<p class="code">${started.user_code}</p>`);
+    // Who Approve connects the device as.
+    expect(confirm).toContain("signed in to Latchkey as <strong>Olive Owner (owner@example.com)</strong>");
     const denied = await postDevice(jar, confirm, { user_code: started.user_code, confirm: "yes", abort: "yes" });
     expect(denied).toContain("<h1>Device not connected</h1>");
     expect(denied).not.toContain('role="alert"');

@@ -34,7 +34,7 @@ import { accountChoiceDue, reauthenticationDue, type ReauthenticationParams } fr
 import { whileSignedIn, writeInRequest } from "@/lib/oidc/request-scope";
 import { offeredScopes, personForApp } from "@/lib/oidc/provider";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
-import { findUserRow, openIdentity } from "@/lib/users/records";
+import { findUserRow, signedInLabel } from "@/lib/users/records";
 
 export type AppSignInRequest = {
   provider: Provider;
@@ -111,17 +111,6 @@ async function record(app: ProviderApplication, userId: string, action: string, 
 export async function recordSilentAppSignIn(clientId: string, userId: string, grantedScope: string, meta: RequestMeta): Promise<void> {
   const app = await findApplicationByClientId(clientId);
   if (app) await record(app, userId, APPLICATION_SIGN_IN, { scopes: scopesOf(grantedScope), silent: true }, meta);
-}
-
-/**
- * Who the refusal and "Sign in to {app}" pages say is signed in: the name with the email (or the username), so a
- * second account is told apart; "" for a row gone meanwhile.
- */
-function signedInLabel(row: Parameters<typeof openIdentity>[0] | undefined): string {
-  if (!row) return "";
-  const person = openIdentity(row);
-  const handle = person.email ?? person.username;
-  return person.name && handle ? `${person.name} (${handle})` : person.name || handle;
 }
 
 async function grantFor(provider: Provider, session: SessionActor, clientId: string, scopes: string[], grantId?: string): Promise<string> {

@@ -92,6 +92,17 @@ export function openIdentity(row: UserRow): UserIdentity {
 }
 
 /**
+ * Who is signed in, as the provider's pages name them (consent, "Sign in to {app}", a refusal, approving a device):
+ * the name with the email (or the username), so a second account is told apart; "" for a row gone meanwhile.
+ */
+export function signedInLabel(row: UserRow | undefined): string {
+  if (!row) return "";
+  const person = openIdentity(row);
+  const handle = person.email ?? person.username;
+  return person.name && handle ? `${person.name} (${handle})` : person.name || handle;
+}
+
+/**
  * The row as a UserRecord. Written out field by field: lists build thousands
  * of these, and an object spread here cost ~10× the two decryptions (V8's
  * generic clone path once many object shapes have passed through).
