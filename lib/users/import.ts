@@ -27,6 +27,7 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertCan } from "@/lib/auth/policy";
 import { emailBlindIndexes, usernameBlindIndexes } from "@/lib/crypto/blind-index";
 import { importedHashKind, type ImportedHashKind } from "@/lib/crypto/passwords";
+import { inBatches } from "@/lib/data/batches";
 import { write } from "@/lib/data/unit-of-work";
 import { dialect, type Tx } from "@/lib/db/database";
 import { DomainError, type FieldErrors } from "@/lib/errors";
@@ -219,12 +220,6 @@ async function importPerson(tx: Tx, me: Actor, p: Person, groups: GroupPlan, met
   }
 }
 
-function batches<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /**
  * One batch in its own unit of work: its groups resolved (missing ones created with createGroups), then each
  * person checked and created. Commits only when `commit` and no line is refused; otherwise rolled back.
@@ -268,7 +263,7 @@ export async function importUsers(actor: Actor, rows: ImportRow[], options: Impo
   // The check: each batch as --apply would run it, rolled back. A group the file names is created (and rolled
   // back) in every batch that names it; it is reported once.
   const planned = new Map<string, string>();
-  for (const [index, batch] of batches(checked, size).entries()) {
+  for (const [index, batch] of inBatches(checked, size).entries()) {
     if (index > 0) await gapForOthers();
     const { lines, groupsCreated } = await runBatch(actor, batch, options, meta, false);
     for (const l of lines) results.set(l.line, l);
@@ -293,7 +288,7 @@ export async function importUsers(actor: Actor, rows: ImportRow[], options: Impo
     who: p.who,
     message: `the import stopped at line ${stoppedAt} before this line's batch committed`,
   });
-  const work = batches(toCreate, size);
+  const work = inBatches(toCreate, size);
   for (const [index, batch] of work.entries()) {
     await gapForOthers();
     await options.beforeBatch?.(index);

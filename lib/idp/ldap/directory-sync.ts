@@ -26,6 +26,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { NO_REQUEST } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { emit, noneEnded, withdrawnInvites } from "@/lib/data/effects";
+import { inBatches } from "@/lib/data/batches";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { openIdpSubject } from "@/lib/db/idp-subject";
@@ -102,12 +103,6 @@ async function applyGroups(tx: Tx, source: LdapSourceRow, groupsOf: Map<string, 
   return changed;
 }
 
-function chunks<T>(list: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += PEOPLE_PER_WRITE) out.push(list.slice(i, i + PEOPLE_PER_WRITE));
-  return out;
-}
-
 /** Keeps the run's time and outcome on the source, and records what only an admin can resolve, once. */
 async function recordOutcome(source: LdapSourceRow, outcome: DirectorySyncOutcome, now: Date): Promise<DirectorySyncOutcome> {
   await writeSystem(async (tx) => {
@@ -168,14 +163,14 @@ export async function syncDirectorySource(source: LdapSourceRow, now = new Date(
   }
   let suspended = 0;
   let ownerEntryGone = false;
-  for (const ids of chunks(missing)) {
+  for (const ids of inBatches(missing, PEOPLE_PER_WRITE)) {
     const done = await writeSystem((tx) => suspend(tx, source, ids, now));
     suspended += done.suspended;
     ownerEntryGone ||= done.ownerEntryGone;
   }
   if (ownerEntryGone) console.warn(`Directory check of ${source.name}: the owner's entry is gone; the owner is never blocked, so look into it.`);
   let groupsUpdated = 0;
-  for (const ids of chunks([...groupsOf.keys()])) {
+  for (const ids of inBatches([...groupsOf.keys()], PEOPLE_PER_WRITE)) {
     groupsUpdated += await writeSystem((tx) => applyGroups(tx, source, new Map(ids.map((id) => [id, groupsOf.get(id)!])), now));
   }
   return recordOutcome(source, { status: "done", ...zero, missing: missing.length, suspended, groups_updated: groupsUpdated, owner_entry_gone: ownerEntryGone }, now);
