@@ -12,7 +12,7 @@ import { bearer, call } from "./support/api";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { noteSecret } from "./support/secrets";
 import { expectAxeClean } from "./support/axe";
-import { enterDeviceCode, expectToLandOn, signIn, signInForApp, submitSignIn } from "./support/browser";
+import { enterDeviceCode, expectToLandOn, signIn, signInForApp, signOut, submitSignIn } from "./support/browser";
 import { startAuthorization } from "./support/provider-client";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
@@ -101,6 +101,44 @@ test("device flow: the CLI polls while the person enters its code on /device, se
   await expect(apps.getByText("You haven't signed in to any app through Latchkey.")).toBeVisible();
   const refused = await oidc.refreshTokenGrant(cli, tokens.refresh_token!).catch((err: unknown) => err);
   expect((refused as { error?: string }).error).toBe("invalid_grant");
+  await context.close();
+});
+
+test("device flow: Approve pressed after signing out in another tab approves nothing; shown again, the person signs in and it connects", async ({ browser }) => {
+  const cli = await relyingParty(await register({ name: "Backup CLI", type: "device", redirect_uris: [] }));
+  const started = await oidc.initiateDeviceAuthorization(cli, { scope: "openid" });
+  noteSecret(started.device_code);
+  const polling = oidc.pollDeviceAuthorizationGrant(cli, started);
+
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await signIn(page, instance.baseURL, OWNER.email, OWNER.password);
+  await page.goto(started.verification_uri);
+  await enterDeviceCode(page, started.user_code);
+  await expect(page.getByText(`signed in to Latchkey as ${OWNER.name} (${OWNER.email})`)).toBeVisible();
+
+  const otherTab = await context.newPage();
+  await otherTab.goto(instance.url("/"));
+  await signOut(otherTab, OWNER.name);
+  await otherTab.close();
+
+  // The page named Olive; nobody is signed in now: nothing approved, and the page says so.
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page.getByRole("heading", { name: "Check who is signed in" })).toBeVisible();
+  await expect(page.getByRole("alert")).toHaveText("You were signed out of Latchkey after the page was shown.");
+  await expectAxeClean(page);
+  await page.screenshot({ path: test.info().outputPath("device-viewer-changed-390.png"), fullPage: true });
+  await page.getByRole("link", { name: "Show the request again" }).click();
+
+  // The same code's confirmation, naming nobody now (the sign-in comes after Approve).
+  await expect(page.getByRole("heading", { name: "Approve the device?" })).toBeVisible();
+  await expect(page.getByText(started.user_code)).toBeVisible();
+  await expect(page.getByText("signed in to Latchkey as")).toHaveCount(0);
+  await page.getByRole("button", { name: "Approve" }).click();
+  await signInOnLatchkey(page, "Device connected");
+  const tokens = await polling;
+  noteSecret(tokens.access_token);
+  expect(tokens.claims()?.sub).toBe(ownerId);
   await context.close();
 });
 

@@ -18,6 +18,7 @@ import { createTranslator } from "next-intl";
 // The cookie names and the negotiation are those modules' single definitions (pure, no React).
 import { parseTheme, THEME_COOKIE, type Theme } from "@/lib/appearance/theme";
 import { LOCALE_COOKIE, parseLocale, type Locale } from "@/i18n/locales";
+import { DEVICE_PATH } from "./paths";
 import { knownScope } from "./scope-words";
 import { localeFromAcceptLanguage } from "@/i18n/negotiate";
 import de from "@/messages/de.json";
@@ -216,10 +217,24 @@ export function deviceInputPage(viewer: Viewer, form: string, invalid: boolean):
 export type DeviceRequest = { address: string | null; minutesAgo: number; sameNetwork: boolean };
 
 /**
- * "Approve the device?" naming the app, showing the code to compare, where and when the device asked, and who is
- * signed in (`signedInAs`, "" when nobody is yet: the sign-in comes after Approve).
+ * Who is signed in as the device page is shown: `label` names them (Approve connects the device as them), `userId` is
+ * whom the page was shown to. Both "" when nobody is signed in yet (the sign-in comes after Approve).
  */
-export function deviceConfirmPage(viewer: Viewer, form: string, name: string, userCode: string, asked?: DeviceRequest, signedInAs = ""): string {
+export type DeviceViewer = { label: string; userId: string };
+const NOBODY: DeviceViewer = { label: "", userId: "" };
+
+/**
+ * Where Approve posts: the provider's /device, with whom the page was shown to and the code in the query (the
+ * provider reads only the body, where its own form's fields are). Someone else signed in since, in another tab: the
+ * approval is refused before the provider sees it (lib/sign-in/app-sign-in-http.ts), as an answer to the other
+ * question pages is (AnswerTo).
+ */
+export function deviceApproveAction(userCode: string, shownTo: string): string {
+  return `${DEVICE_PATH}?${new URLSearchParams({ shown_to: shownTo, user_code: userCode })}`;
+}
+
+/** "Approve the device?" naming the app, showing the code to compare, where and when the device asked, and who is signed in. */
+export function deviceConfirmPage(viewer: Viewer, form: string, name: string, userCode: string, asked?: DeviceRequest, signedIn: DeviceViewer = NOBODY): string {
   const t = textsFor(viewer);
   const app = appLabel(name);
   const where = asked?.address ? `<p>${richText(t, "deviceConfirm.asked", { address: asked.address, minutes: asked.minutesAgo })}</p>` : "";
@@ -227,9 +242,27 @@ export function deviceConfirmPage(viewer: Viewer, form: string, name: string, us
   return page(
     viewer,
     t("deviceConfirm.title"),
-    `<h1>${escapeHtml(t("deviceConfirm.heading"))}</h1><p>${richText(t, "deviceConfirm.body", { app })}</p><p class="code">${escapeHtml(userCode)}</p>${where}${warning}${signedInLine(viewer, t, signedInAs)}${form}
-    <button type="submit" form="op.deviceConfirmForm" autofocus>${escapeHtml(t("deviceConfirm.approve"))}</button>
+    `<h1>${escapeHtml(t("deviceConfirm.heading"))}</h1><p>${richText(t, "deviceConfirm.body", { app })}</p><p class="code">${escapeHtml(userCode)}</p>${where}${warning}${signedInLine(viewer, t, signedIn.label)}${form}
+    <button type="submit" form="op.deviceConfirmForm" formaction="${escapeHtml(deviceApproveAction(userCode, signedIn.userId))}" autofocus>${escapeHtml(t("deviceConfirm.approve"))}</button>
     <button type="submit" form="op.deviceConfirmForm" value="yes" name="abort" class="secondary">${escapeHtml(t("deviceConfirm.deny"))}</button>`,
+  );
+}
+
+/**
+ * Approve was pressed on a page shown to someone other than who is signed in now (`signedInAs`, "" when nobody is):
+ * nothing was approved. "Show the request again" asks the provider for the same code's confirmation, which names
+ * who is signed in now (RFC 8628's verification_uri_complete form of /device).
+ */
+export function deviceViewerChangedPage(viewer: Viewer, userCode: string, signedInAs: string): string {
+  const t = textsFor(viewer);
+  const instance = viewer.instanceName;
+  const person = asDisplayText(signedInAs, PERSON_LABEL_MAX);
+  const now = person ? richText(t, "deviceViewerChanged.signedInNow", { who: person, instance }) : escapeHtml(t("deviceViewerChanged.signedOutNow", { instance }));
+  const again = userCode ? `${DEVICE_PATH}?${new URLSearchParams({ user_code: userCode })}` : DEVICE_PATH;
+  return page(
+    viewer,
+    t("deviceViewerChanged.title"),
+    `<h1>${escapeHtml(t("deviceViewerChanged.heading"))}</h1><p role="alert">${now}</p><p>${escapeHtml(t("deviceViewerChanged.body"))}</p><a class="button" href="${escapeHtml(again)}">${escapeHtml(t("deviceViewerChanged.again"))}</a>`,
   );
 }
 

@@ -34,8 +34,6 @@ import { OidcAdapter } from "./adapter";
 import { applicationOf } from "./clients";
 import { maxAgeExceeded } from "./reauthentication";
 import { cacheVersionNow, currentScope, oncePerRequest, personMemoKey, whileSignedIn } from "./request-scope";
-import { db } from "@/lib/db/database";
-import { findUserRow, signedInLabel } from "@/lib/users/records";
 import { deviceConfirmPage, deviceInputPage, messagePage, PAGE_POLICY, signOutPage, viewerFor, type DeviceRequest } from "./pages";
 import { ensureSigningKeys, loadSigningKeySet, SIGNING_KEYS_VERSION } from "./signing-keys";
 
@@ -291,8 +289,8 @@ function configuration(jwks: object[]): Configuration {
           const asked = deviceRequest(deviceInfo, ctx.oidc.entities.DeviceCode?.iat, clientAddressOfNode(ctx.req.headers));
           // Who Approve would connect the device as, when someone is signed in already (otherwise the sign-in comes after it).
           const live = await currentScope()?.signedInForApps?.();
-          const signedInAs = live ? signedInLabel(await findUserRow(db(), live.session.accountId, live.userId)) : "";
-          showPage(ctx, deviceConfirmPage(await viewerFor(ctx.req.headers), form, client.clientName ?? client.clientId, userCode, asked, signedInAs));
+          const signedIn = live ? { label: await live.label(), userId: live.userId } : undefined;
+          showPage(ctx, deviceConfirmPage(await viewerFor(ctx.req.headers), form, client.clientName ?? client.clientId, userCode, asked, signedIn));
         },
         async successSource(ctx) {
           showPage(ctx, messagePage(await viewerFor(ctx.req.headers), "deviceDone", { app: ctx.oidc.client?.clientName }));

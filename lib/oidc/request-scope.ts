@@ -38,7 +38,13 @@ export type DeferredWrite = (tx: Tx) => Promise<void>;
 export type AloneStatement = { alone?: (q: Tx) => Promise<void> };
 
 /** A live Latchkey session's person, and when that session was signed in to (read only when asked: a max_age to check; null when it ended). */
-export type SignedInForApps = { userId: string; signedInAt: () => Promise<Date | null>; session: SessionActor };
+export type SignedInForApps = {
+  userId: string;
+  signedInAt: () => Promise<Date | null>;
+  /** Who they are as the provider's pages name them (lib/users/records.ts signedInLabel). */
+  label: () => Promise<string>;
+  session: SessionActor;
+};
 
 export type RequestScope = {
   memo: Map<string, Promise<unknown>>;

@@ -19,11 +19,13 @@ import { ConsumedMeanwhile, InteractionSpentMeanwhile, OidcAdapter } from "@/lib
 import { attemptLimits, countersToReadAhead } from "@/lib/oidc/attempt-limits";
 import { emptyBasicSecretAsClientId } from "@/lib/oidc/basic-credentials";
 import { slowDownEarlyPolls } from "@/lib/oidc/device-polling";
-import { chooseAccountPage, consentPage, escapeHtml, messagePage, PAGE_POLICY, refusedPage, signOutPage, viewerFor, type AnswerTo } from "@/lib/oidc/pages";
+import { chooseAccountPage, consentPage, deviceViewerChangedPage, escapeHtml, messagePage, PAGE_POLICY, refusedPage, signOutPage, viewerFor, type AnswerTo } from "@/lib/oidc/pages";
 import { interactionPathOf, interactionUidOf, isAuthorizationResume, isExactProviderPath, ownsPath, PROVIDER_ROUTES } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, providerStatus } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope, SignedOutMeanwhile, type SignedInForApps } from "@/lib/oidc/request-scope";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
+import { db } from "@/lib/db/database";
+import { findUserRow, signedInLabel } from "@/lib/users/records";
 import { signOutSession } from "@/lib/sessions/sign-out";
 import { carriesSessionCookie, sessionCookieName } from "./auth-cookies";
 import { browserSession } from "./browser-session";
@@ -203,7 +205,12 @@ async function liveSession(req: IncomingMessage): Promise<string | null> {
 async function signedInForApps(req: IncomingMessage): Promise<SignedInForApps | null> {
   const session = await requestSession(req);
   if (!session || session.mustChangePassword) return null;
-  return { userId: session.userId, signedInAt: () => sessionSignedInAt(session.accountId, session.sessionId), session };
+  return {
+    userId: session.userId,
+    signedInAt: () => sessionSignedInAt(session.accountId, session.sessionId),
+    label: async () => signedInLabel(await findUserRow(db(), session.accountId, session.userId)),
+    session,
+  };
 }
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -305,6 +312,29 @@ function withDeviceFormFromItsPage(provider: CurrentProvider): void {
     ctx.set("Location", DEVICE_PATH);
   });
 }
+
+/**
+ * Approve on the device page connects the device as whoever is signed in when it is pressed. The page named who that
+ * was (its Approve posts whom it was shown to: lib/oidc/pages.ts deviceApproveAction); someone else signed in since,
+ * in another tab, or signed out: nothing is approved, and the page says who is signed in now, with the way to show
+ * the same request again for them. Only the page's own Approve carries `shown_to`; the provider's form alone (a
+ * script posting the code with the form's one-time value) is answered as before.
+ */
+function withDeviceApprovalByWhomItWasShownTo(provider: CurrentProvider): void {
+  provider.use(async (ctx, next) => {
+    if (ctx.method !== "POST" || ctx.path !== DEVICE_PATH || !("shown_to" in ctx.query)) return next();
+    const live = await signedInForApps(ctx.req);
+    if (ctx.query.shown_to === (live?.userId ?? "")) return next();
+    const userCode = typeof ctx.query.user_code === "string" && USER_CODE_SHAPE.test(ctx.query.user_code) ? ctx.query.user_code : "";
+    ctx.status = 409;
+    ctx.type = "html";
+    ctx.body = deviceViewerChangedPage(await viewerFor(ctx.req.headers), userCode, live ? await live.label() : "");
+    ctx.set("Content-Security-Policy", PAGE_POLICY);
+  });
+}
+
+/** A user code as the confirmation page shows it (the provider's "****-****" mask of base-20 letters), nothing else. */
+const USER_CODE_SHAPE = /^[A-Z]{4}-[A-Z]{4}$/;
 
 /**
  * A code the authorization request issued by itself (no interaction: a silent sign-in, prompt=none) is recorded as
@@ -479,13 +509,15 @@ function providerRequestMeta(req: IncomingMessage) {
 function providerCallback(provider: CurrentProvider): NodeHandler {
   let callback = callbacks.get(provider);
   if (!callback) {
-    // In this order, outermost first: an empty Basic secret read as the client_id, deferred writes, guessing limits, device polls too early, the device form's own session, unframeable pages,
+    // In this order, outermost first: an empty Basic secret read as the client_id, deferred writes, guessing limits, device polls too early, the device form's own session, a device approved by whom its page was shown to,
+    // unframeable pages,
     // app revocations, silent sign-ins' activity, direct sign-in, single logout.
     provider.use(emptyBasicSecretAsClientId());
     withDeferredWrites(provider);
     provider.use(attemptLimits(liveSession));
     provider.use(slowDownEarlyPolls());
     withDeviceFormFromItsPage(provider);
+    withDeviceApprovalByWhomItWasShownTo(provider);
     withUnframeablePages(provider);
     withAppRevocationActivity(provider, (ctx) => providerRequestMeta(ctx.req));
     withSilentSignInActivity(provider);

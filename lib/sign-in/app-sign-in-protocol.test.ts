@@ -96,6 +96,12 @@ async function signInAgain(jar: string[], identifier: string, password: string):
   return signedIn.sessionId;
 }
 
+/** What signing in as `person` in another tab does to this browser: its Latchkey session cookie is now theirs. */
+async function otherTabSignsIn(jar: string[], person: { id: string; accountId: string }) {
+  const { sessionId } = await startSession(person, new Date(Date.now() - 60_000));
+  jar.splice(0, jar.length, ...jar.filter((c) => !c.startsWith(`${SESSION_COOKIE}=`)), await sessionCookie(sessionId, person.id));
+}
+
 /** The activity log's sign-ins to the single-page app, newest first. */
 async function signInEvents() {
   const filters = eventFiltersSchema.parse({ action: APPLICATION_SIGN_IN, limit: 100 });
@@ -479,11 +485,6 @@ describe("a question page answered after someone else signed in in another tab",
     keepCookies(jar, res);
     return { status: res.status, html: await res.text(), location: res.headers.get("location") };
   }
-  /** What signing in as `person` in another tab does to this browser: its Latchkey session cookie is now theirs. */
-  async function otherTabSignsIn(jar: string[], person: { id: string; accountId: string }) {
-    const { sessionId } = await startSession(person, new Date(Date.now() - 60_000));
-    jar.splice(0, jar.length, ...jar.filter((c) => !c.startsWith(`${SESSION_COOKIE}=`)), await sessionCookie(sessionId, person.id));
-  }
 
   it("'Continue' shown to the owner, pressed after Sam signed in: Sam is asked, no code; Sam's own Continue signs Sam in", async () => {
     const sam = await createUser(owner.accountId, { email: "sam.tab@example.com", name: "Sam Tab", password: "sam's own long passphrase" });
@@ -599,6 +600,13 @@ describe("device flow", () => {
     return res.text();
   }
 
+  /** One poll of the token endpoint for the CLI's device code (openid-client's own polling waits out authorization_pending). */
+  async function pollOnce(deviceCode: string): Promise<{ status: number; error: string }> {
+    const body = new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: deviceCode, client_id: cli.clientMetadata().client_id });
+    const res = await fetch(`${base}/oidc/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+    return { status: res.status, error: ((await res.json()) as { error: string }).error };
+  }
+
   it("the confirmation says where the device asked from, and warns when that is another network than the browser's (review 14)", async () => {
     // The device asks from 203.0.113.7 (as scripts/server.mjs names a connection's peer).
     const body = new URLSearchParams({ client_id: cli.clientMetadata().client_id, scope: "openid" });
@@ -628,6 +636,58 @@ describe("device flow", () => {
     const confirm = await postDevice(jar, await input.text(), { user_code: started.user_code });
     expect(confirm).toContain(`<p class="code">${started.user_code}</p>`);
     expect(confirm).not.toContain("signed in to Latchkey as");
+  });
+
+  it("Approve on a page shown to the owner, pressed after Sam signed in in another tab: nothing approved, Sam is named; shown again, Sam's Approve connects Sam", async () => {
+    const sam = await createUser(owner.accountId, { email: "sam.device@example.com", name: "Sam Device", password: "sam's own long passphrase" });
+    const started = await oidc.initiateDeviceAuthorization(cli, { scope: "openid" });
+    const { jar } = await signedInBrowser();
+    const input = await fetch(`${base}/device`, { headers: { cookie: jar.join("; ") } });
+    keepCookies(jar, input);
+    const confirm = await postDevice(jar, await input.text(), { user_code: started.user_code });
+    expect(confirm).toContain("signed in to Latchkey as <strong>Olive Owner (owner@example.com)</strong>");
+    /** Presses Approve on `page` as a browser does: the button's formaction, the provider form's fields, confirm. */
+    const approve = async (page: string) => {
+      const action = /formaction="([^"]+)"/.exec(page)![1].replace(/&amp;/g, "&");
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(page)![1];
+      let res = await fetch(new URL(action, base), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ xsrf, user_code: started.user_code, confirm: "yes" }) });
+      for (let hop = 0; hop < 6 && res.headers.get("location"); hop += 1) {
+        keepCookies(jar, res);
+        res = await fetch(new URL(res.headers.get("location")!, base), { redirect: "manual", headers: { cookie: jar.join("; ") } });
+      }
+      keepCookies(jar, res);
+      return { status: res.status, html: await res.text() };
+    };
+    await otherTabSignsIn(jar, sam);
+    const pressed = await approve(confirm);
+    expect(pressed.status).toBe(409);
+    expect(pressed.html).toContain("<h1>Check who is signed in</h1>");
+    expect(pressed.html).toContain("as <strong>Sam Device (sam.device@example.com)</strong>");
+    // "Show the request again": the provider's own form for the code (it submits itself), then the confirmation for Sam.
+    const again = /<a class="button" href="([^"]+)"/.exec(pressed.html)![1].replace(/&amp;/g, "&");
+    const shown = await fetch(new URL(again, base), { headers: { cookie: jar.join("; ") } });
+    keepCookies(jar, shown);
+    const form = autoSubmittedForm(await shown.text())!;
+    const reconfirm = await (await fetch(new URL(form.action, base), { method: "POST", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: form.fields })).text();
+    expect(reconfirm).toContain("signed in to Latchkey as <strong>Sam Device (sam.device@example.com)</strong>");
+    expect((await approve(reconfirm)).html).toContain("<h1>Device connected</h1>");
+    expect((await oidc.pollDeviceAuthorizationGrant(cli, { ...started, interval: 0 })).claims()?.sub).toBe(sam.id);
+  });
+
+  it("Approve on a page shown to nobody (no Latchkey session yet), pressed after someone signed in in another tab: nothing approved, they are named", async () => {
+    const started = await oidc.initiateDeviceAuthorization(cli, { scope: "openid" });
+    const jar: string[] = [];
+    const input = await fetch(`${base}/device`);
+    keepCookies(jar, input);
+    const confirm = await postDevice(jar, await input.text(), { user_code: started.user_code });
+    const action = /formaction="([^"]+)"/.exec(confirm)![1].replace(/&amp;/g, "&");
+    expect(new URL(action, base).searchParams.get("shown_to")).toBe("");
+    await otherTabSignsIn(jar, owner);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm)![1];
+    const res = await fetch(new URL(action, base), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ xsrf, user_code: started.user_code, confirm: "yes" }) });
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain("as <strong>Olive Owner (owner@example.com)</strong>");
+    expect(await pollOnce(started.device_code)).toEqual({ status: 400, error: "authorization_pending" });
   });
 
   it("a code typed in lower case without its dash finds the device; Deny says so (not 'invalid code') and the device gets access_denied", async () => {
@@ -721,11 +781,7 @@ describe("device flow", () => {
 
   it("a pending device polled again within 5 seconds gets slow_down; after the interval, authorization_pending again", async () => {
     const started = await oidc.initiateDeviceAuthorization(cli, { scope: "openid" });
-    const poll = async () => {
-      const body = new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: started.device_code, client_id: cli.clientMetadata().client_id });
-      const res = await fetch(`${base}/oidc/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
-      return { status: res.status, error: ((await res.json()) as { error: string }).error };
-    };
+    const poll = () => pollOnce(started.device_code);
     expect(await poll()).toEqual({ status: 400, error: "authorization_pending" });
     expect(await poll()).toEqual({ status: 400, error: "slow_down" });
     await new Promise((resolve) => setTimeout(resolve, 5_100));
