@@ -509,9 +509,9 @@ function providerRequestMeta(req: IncomingMessage) {
 function providerCallback(provider: CurrentProvider): NodeHandler {
   let callback = callbacks.get(provider);
   if (!callback) {
-    // In this order, outermost first: an empty Basic secret read as the client_id, deferred writes, guessing limits, device polls too early, the device form's own session, a device approved by whom its page was shown to,
-    // unframeable pages,
-    // app revocations, silent sign-ins' activity, direct sign-in, single logout.
+    // In this order, outermost first: an empty Basic secret read as the client_id, deferred writes, guessing limits,
+    // device polls too early, the device form's own session, a device approved by whom its page was shown to,
+    // unframeable pages, app revocations, silent sign-ins' activity, direct sign-in, single logout.
     provider.use(emptyBasicSecretAsClientId());
     withDeferredWrites(provider);
     provider.use(attemptLimits(liveSession));
