@@ -183,6 +183,9 @@ describe("npm run users -- import", () => {
       { email: "zq-mia@example.com", hash: KEYCLOAK.keycloakSha512.phc, password: KEYCLOAK.keycloakSha512.password, kind: "pbkdf2" },
       { email: "zq-nia@example.com", hash: KEYCLOAK.keycloakArgon2.phc, password: KEYCLOAK.keycloakArgon2.password, kind: "argon2" },
       { email: "zq-pat@authentik.example.com", hash: AUTHENTIK.pbkdf2.hash, password: AUTHENTIK.pbkdf2.password, kind: "pbkdf2" },
+      // Non-ASCII passwords: Keycloak (the JDK) and Django both derive from the UTF-8 bytes.
+      { email: "zq-ute@example.com", hash: KEYCLOAK.keycloakNonAscii.phc, password: KEYCLOAK.keycloakNonAscii.password, kind: "pbkdf2" },
+      { email: "zq-uwe@authentik.example.com", hash: AUTHENTIK.nonAscii.hash, password: AUTHENTIK.nonAscii.password, kind: "pbkdf2" },
     ];
     const file = csv(HEADER, ...people.map((p) => `${p.email},Zqmarker Moved,,"${p.hash}",,`));
     const dry = await runUsersCommand(["import", file]);
@@ -192,7 +195,7 @@ describe("npm run users -- import", () => {
     expect(text(dry)).toContain("line 5: would create zq-pat@authentik.example.com: user, username zq-pat, pbkdf2 password");
     const applied = await runUsersCommand(["import", file, "--apply"]);
     expect(applied.code, text(applied)).toBe(0);
-    expect(text(applied)).toContain("4 users created, 0 skipped.");
+    expect(text(applied)).toContain("6 users created, 0 skipped.");
     for (const p of people) expect(text(applied)).not.toContain(p.hash);
 
     for (const p of people) {
