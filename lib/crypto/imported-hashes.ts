@@ -31,8 +31,8 @@ const pbkdf2 = promisify(crypto.pbkdf2);
  *   (260,000 in 3.2, 1,000,000 in 5.2), with headroom for the next ones. Measured here on one core: 1,200,000 of
  *   SHA-256 in 0.25 s; 2,000,000 of SHA-512 take about 1.1 s. Keycloak's deprecated SHA-1 provider at its
  *   1,300,000 iterations with a 64-byte key (four 20-byte blocks: 5,200,000, 1.1 s a check) is over.
- * - pbkdf2Iterations.min: RFC 8018's recommended minimum of 1,000. Fewer is a hash not worth keeping even until
- *   the first sign-in rehashes it.
+ * - pbkdf2Iterations.min: RFC 8018's recommended minimum of 1,000. A hash that much cheaper to guess would sit
+ *   in the database (and its backups) until its owner's next sign-in: invite those people instead.
  * - Salt and key lengths: a salt of 8 to 64 bytes (Keycloak's is 16, Django's 22 or 12 characters), a key of
  *   16 to 128 bytes (Keycloak's 32 or 64, Django's 32).
  */
