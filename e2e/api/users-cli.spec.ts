@@ -12,7 +12,8 @@ import os from "node:os";
 import path from "node:path";
 import bcrypt from "@node-rs/bcrypt";
 import { expect, test } from "@playwright/test";
-import { call, signInOrFail } from "../support/api";
+import { call, signIn, signInOrFail } from "../support/api";
+import { KEYCLOAK } from "../../test/imported-hash-vectors/vectors";
 import { setUpOwner } from "../support/instance";
 import { noteSecret } from "../support/secrets";
 import { startServer } from "../support/server";
@@ -178,5 +179,107 @@ test("npm run users -- import takes the CSV the documented sqlite3 command expor
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(dexDir, { recursive: true, force: true });
+  }
+});
+
+// r42: the documented way over from Keycloak (docs/operations.md, "From Keycloak"): the jq command, read from that
+// page and run as it stands, on a realm export shaped like `kc.sh export --users realm_file` writes it (its
+// credentials' secretData and credentialData as JSON texts, made as Keycloak makes them: test/imported-hash-vectors/),
+// then a dry run, --apply with --create-groups, and sign-ins with the old passwords on the server started afterwards.
+const JQ = ["/usr/bin/jq", "/usr/local/bin/jq"].find((p) => fs.existsSync(p));
+
+/** The jq command of docs/operations.md's Keycloak section, from `jq -r '` to `> people.csv`, as written there. */
+function documentedKeycloakExport(): string {
+  const docs = fs.readFileSync(path.resolve(__dirname, "..", "..", "docs", "operations.md"), "utf8");
+  const section = docs.slice(docs.indexOf("### From Keycloak"), docs.indexOf("### From Authentik"));
+  const command = section.match(/^jq -r '[\s\S]*?^ {2}\| @csv' export\/acme-realm\.json > people\.csv$/m)?.[0];
+  expect(command, "docs/operations.md's Keycloak section has a jq command writing people.csv from export/acme-realm.json").toBeTruthy();
+  return command!;
+}
+
+test("npm run users -- import takes the CSV the documented jq command writes from a Keycloak realm export", async () => {
+  // Never a silent skip: without jq the documented export can't be run, and that is a failure to fix.
+  expect(JQ, "needs jq, as the documented export does: install it: apt-get install jq (.ci/run does this).").toBeTruthy();
+  test.setTimeout(240_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-users-import-kc-"));
+  const kcDir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-keycloak-"));
+  const first = await startServer({ ENCRYPTION_KEY: KEY }, { dataDir });
+  await setUpOwner(first);
+  await first.stop();
+  const env = { DATA_DIR: dataDir, DATABASE_URL: first.databaseUrl ?? "", ENCRYPTION_KEY: KEY };
+  const people = [
+    { email: "kira.kc@example.com", username: "kira", firstName: "Kira", lastName: "Keycloak", groups: ["/Ops"], credential: KEYCLOAK.keycloakSha256 },
+    { email: "mia.kc@example.com", username: "mia", firstName: "Mia", groups: ["/Eng/Platform"], credential: KEYCLOAK.keycloakSha512 },
+    { email: "nia.kc@example.com", username: "nia", groups: [], credential: KEYCLOAK.keycloakArgon2 },
+  ];
+  for (const p of people) {
+    noteSecret(p.credential.password);
+    noteSecret(p.credential.phc);
+  }
+  const password = (secretData: string, credentialData: string) => ({ id: crypto.randomUUID(), type: "password", userLabel: "My password", createdDate: 1_700_000_000_000, secretData, credentialData });
+  const realm = {
+    id: crypto.randomUUID(),
+    realm: "acme",
+    enabled: true,
+    users: [
+      ...people.map((p) => ({
+        id: crypto.randomUUID(),
+        createdTimestamp: 1_700_000_000_000,
+        username: p.username,
+        enabled: true,
+        totp: false,
+        emailVerified: true,
+        ...(p.firstName ? { firstName: p.firstName } : {}),
+        ...(p.lastName ? { lastName: p.lastName } : {}),
+        email: p.email,
+        // An authenticator app's credential before the password: the export keeps them in one list.
+        credentials: [{ id: crypto.randomUUID(), type: "otp", secretData: "{\"value\":\"zq\"}", credentialData: "{\"subType\":\"totp\"}" }, password(p.credential.secretData, p.credential.credentialData)],
+        disableableCredentialTypes: [],
+        requiredActions: [],
+        realmRoles: ["default-roles-acme"],
+        notBefore: 0,
+        groups: p.groups,
+      })),
+      // Left out by the command: a client's service account (no password), a disabled person, someone from LDAP.
+      { id: crypto.randomUUID(), username: "service-account-grafana", enabled: true, serviceAccountClientId: "grafana", credentials: [], groups: [] },
+      { id: crypto.randomUUID(), username: "gone", email: "gone.kc@example.com", enabled: false, credentials: [password(KEYCLOAK.keycloakSha256Short.secretData, KEYCLOAK.keycloakSha256Short.credentialData)] },
+      { id: crypto.randomUUID(), username: "ldap.person", email: "ldap.kc@example.com", enabled: true, federationLink: crypto.randomUUID() },
+    ],
+  };
+  fs.mkdirSync(path.join(kcDir, "export"));
+  fs.writeFileSync(path.join(kcDir, "export", "acme-realm.json"), JSON.stringify(realm, null, 2));
+  try {
+    const exported = spawnSync("bash", ["-c", documentedKeycloakExport()], { cwd: kcDir, env: { ...process.env, PATH: `${path.dirname(JQ!)}:${process.env.PATH}` } });
+    expect(exported.status, String(exported.stderr)).toBe(0);
+    const file = path.join(kcDir, "people.csv");
+    const written = fs.readFileSync(file, "utf8");
+    expect(written.split("\n")[0]).toBe('"email","name","username","password_hash","groups"');
+    expect(written).toContain(`"kira.kc@example.com","Kira Keycloak","kira","${KEYCLOAK.keycloakSha256.phc}","Ops"`);
+    expect(written).toContain(`"mia.kc@example.com","Mia","mia","${KEYCLOAK.keycloakSha512.phc}","Platform"`);
+    expect(written).toContain(`"nia.kc@example.com","","nia","${KEYCLOAK.keycloakArgon2.phc}",""`);
+    expect(written.trim().split("\n")).toHaveLength(4);
+
+    const dry = await users(["import", file, "--create-groups"], env);
+    expect(dry.code, dry.output).toBe(0);
+    expect(dry.output).toContain("line 2: would create kira.kc@example.com: user, username kira, groups Ops, pbkdf2 password");
+    expect(dry.output).toContain("line 3: would create mia.kc@example.com: user, username mia, groups Platform, pbkdf2 password");
+    expect(dry.output).toContain("line 4: would create nia.kc@example.com: user, username nia, argon2 password");
+    for (const p of people) expect(dry.output).not.toContain(p.credential.phc);
+    const applied = await users(["import", file, "--create-groups", "--apply"], env);
+    expect(applied.code, applied.output).toBe(0);
+    expect(applied.output).toContain("3 users created, 0 skipped.");
+
+    const second = await startServer({ ENCRYPTION_KEY: KEY, ...(first.databaseUrl ? { DATABASE_URL: first.databaseUrl } : {}) }, { dataDir });
+    try {
+      expect((await signIn(second, "kira.kc@example.com", `${KEYCLOAK.keycloakSha256.password}x`)).signedIn).toBe(false);
+      for (const p of people) await signInOrFail(second, p.email, p.credential.password);
+      // Rehashed to argon2id at the first sign-in: the old password goes on working.
+      await signInOrFail(second, "kira.kc@example.com", KEYCLOAK.keycloakSha256.password);
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(kcDir, { recursive: true, force: true });
   }
 });

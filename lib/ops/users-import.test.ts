@@ -11,10 +11,11 @@ import { db } from "@/lib/db/database";
 import { groups, users } from "@/lib/db/schema";
 import { groupIdsOfUser } from "@/lib/groups/membership";
 import { resolveSession } from "@/lib/sessions/sessions";
-import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
+import { SignInFailed, signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import { findUserRowsByIdentifier, openIdentity } from "@/lib/users/records";
 import { describeSightings, scanDatabase } from "@/test/at-rest-scan";
-import { createAccount, createUser, eventsOf, META } from "@/test/factories";
+import { createAccount, createUser, eventsOf, META, updateUserRow } from "@/test/factories";
+import { AUTHENTIK, KEYCLOAK } from "@/test/imported-hash-vectors/vectors";
 import { runUsersCommand } from "./users-command";
 import { systemActor } from "@/lib/auth/system-actor";
 import { IMPORT_MAX_BYTES, IMPORT_MAX_PEOPLE, runImport } from "./users-import";
@@ -35,7 +36,8 @@ let benHash: string; // argon2id
 let calHash: string; // argon2i
 // Openwall crypt_blowfish's test vector for "U*U", as PHP writes it ($2y$).
 const DOT_HASH = "$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW";
-const KEYCLOAK_LIKE = "pbkdf2_sha256$600000$zqmarkersalt$zqmarkerhashvalueAAAAAAAAAAAAAAAAAAAAAAAA=";
+// A PBKDF2 hash in the form the Keycloak export writes, at a cost over the bound (5,000,000 × one SHA-256 block).
+const KEYCLOAK_TOO_COSTLY = `$pbkdf2-sha256$i=5000000$zqmarkersaltAAAAAAAAAA$zqmarkerhashvalue${"A".repeat(26)}`;
 
 beforeAll(async () => {
   accountId = await createAccount();
@@ -137,7 +139,7 @@ describe("npm run users -- import", () => {
     const file = csv(
       HEADER,
       `zq-fay@example.com,Fay,,${goodHash},,`,
-      `zq-gus@example.com,Gus,,${KEYCLOAK_LIKE},,`,
+      `zq-gus@example.com,Gus,,${KEYCLOAK_TOO_COSTLY},,`,
       `zq-hal@example.com,Hal,,${goodHash},owner,`,
       `zq-ida@example.com,Ida,,${goodHash},,Ops;Nowhere`,
       `zq-fay@EXAMPLE.com,Fay again,,${goodHash},,`,
@@ -153,7 +155,9 @@ describe("npm run users -- import", () => {
     expect(result.code).toBe(1);
     const out = text(result);
     expect(out).toContain("line 2: would create zq-fay@example.com");
-    expect(out).toMatch(/line 3: REFUSED zq-gus@example\.com: password_hash: this is a PBKDF2 hash \(Keycloak's and Authentik's kind\), which Latchkey does not verify/);
+    expect(out).toContain(
+      "line 3: REFUSED zq-gus@example.com: password_hash: a PBKDF2 hash's cost (iterations × the key's sha256 blocks) must be at most 2000000 (this one's is 5000000): each sign-in would pay it",
+    );
     expect(out).toContain("line 4: REFUSED zq-hal@example.com: role: role must be user or admin (an import never makes an owner)");
     expect(out).toContain(`line 5: REFUSED zq-ida@example.com: groups: no group named "Nowhere" (create it first, or run with --create-groups)`);
     expect(out).toContain("line 6: REFUSED zq-fay@EXAMPLE.com: the same email as line 2");
@@ -164,10 +168,96 @@ describe("npm run users -- import", () => {
     expect(out).toContain("line 11: REFUSED zq-ned@example.com: password_hash: an argon2 hash's memory must be between");
     expect(out).toContain("9 lines refused, 1 to create, 0 skipped. Nothing is created until every line is good");
     expect(out).not.toContain("zqmarkerhashvalue");
+    expect(out).not.toContain("zqmarkersalt");
     expect(out).not.toContain(goodHash);
     expect(await peopleCount()).toBe(before);
     expect(await eventsOf(accountId, "user.created")).toHaveLength(eventsBefore);
     expect(await db().select().from(groups).where(eq(groups.name, "Nowhere"))).toEqual([]);
+  });
+
+  // r42: Keycloak's (PBKDF2-SHA256 before Keycloak 24, PBKDF2-SHA512 since, argon2 from 25) and Authentik's
+  // (Django's pbkdf2_sha256) people, with hashes their own code made (test/imported-hash-vectors/vectors.ts).
+  it("Keycloak's and Authentik's people come over with their PBKDF2 and argon2 hashes, sign in with their old passwords and are rehashed to argon2id", async () => {
+    const people = [
+      { email: "zq-kira@example.com", hash: KEYCLOAK.keycloakSha256.phc, password: KEYCLOAK.keycloakSha256.password, kind: "pbkdf2" },
+      { email: "zq-mia@example.com", hash: KEYCLOAK.keycloakSha512.phc, password: KEYCLOAK.keycloakSha512.password, kind: "pbkdf2" },
+      { email: "zq-nia@example.com", hash: KEYCLOAK.keycloakArgon2.phc, password: KEYCLOAK.keycloakArgon2.password, kind: "argon2" },
+      { email: "zq-pat@authentik.example.com", hash: AUTHENTIK.pbkdf2.hash, password: AUTHENTIK.pbkdf2.password, kind: "pbkdf2" },
+      // Non-ASCII passwords: Keycloak (the JDK) and Django both derive from the UTF-8 bytes.
+      { email: "zq-ute@example.com", hash: KEYCLOAK.keycloakNonAscii.phc, password: KEYCLOAK.keycloakNonAscii.password, kind: "pbkdf2" },
+      { email: "zq-uwe@authentik.example.com", hash: AUTHENTIK.nonAscii.hash, password: AUTHENTIK.nonAscii.password, kind: "pbkdf2" },
+    ];
+    const file = csv(HEADER, ...people.map((p) => `${p.email},Zqmarker Moved,,"${p.hash}",,`));
+    const dry = await runUsersCommand(["import", file]);
+    expect(dry.code, text(dry)).toBe(0);
+    expect(text(dry)).toContain("line 2: would create zq-kira@example.com: user, username zq-kira, pbkdf2 password");
+    expect(text(dry)).toContain("line 4: would create zq-nia@example.com: user, username zq-nia, argon2 password");
+    expect(text(dry)).toContain("line 5: would create zq-pat@authentik.example.com: user, username zq-pat, pbkdf2 password");
+    const applied = await runUsersCommand(["import", file, "--apply"]);
+    expect(applied.code, text(applied)).toBe(0);
+    expect(text(applied)).toContain("6 users created, 0 skipped.");
+    for (const p of people) expect(text(applied)).not.toContain(p.hash);
+
+    for (const p of people) {
+      const row = (await rowOf(p.email))!;
+      expect(row.passwordHash, p.email).toBe(p.hash);
+      const event = (await eventsOf(accountId, "user.created")).find((e) => e.targetId === row.id);
+      expect(event, p.email).toMatchObject({ details: { imported_password_hash: p.kind } });
+      // The wrong password fails, and leaves the imported hash as it was.
+      await expect(signInWithPassword(p.email, `${p.password}!`, META), p.email).rejects.toBeInstanceOf(SignInFailed);
+      expect((await rowOf(p.email))!.passwordHash).toBe(p.hash);
+      const signedIn = await signInWithPassword(p.email, p.password, META);
+      expect(await resolveSession(signedIn.sessionId)).toMatchObject({ userId: row.id });
+      const stored = (await rowOf(p.email))!.passwordHash!;
+      expect(stored, p.email).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+      expect(await verifyPassword(stored, p.password)).toBe(true);
+      await expect(signInWithPassword(p.email, p.password, META)).resolves.toMatchObject({ userId: row.id });
+    }
+  });
+
+  it("refuses PBKDF2 hashes outside the bounds or of a kind Latchkey doesn't verify, naming the line and never the hash", async () => {
+    const salt = Buffer.alloc(16, 3).toString("base64").replace(/=+$/, "");
+    const key = Buffer.alloc(64, 5).toString("base64").replace(/=+$/, "");
+    const file = csv(
+      HEADER,
+      `zq-q1@example.com,,,"$pbkdf2-sha256$i=500$${salt}$${key}",,`,
+      `zq-q2@example.com,,,"$pbkdf2-sha1$i=1300000$${salt}$${key}",,`,
+      `zq-q3@example.com,,,"$pbkdf2-sha512$i=27500$AAAA$${key}",,`,
+      `zq-q4@example.com,,,"${AUTHENTIK.pbkdf2Sha1.hash}",,`,
+      `zq-q5@example.com,,,"${AUTHENTIK.unusable.hash}",,`,
+      `zq-q6@example.com,,,"$pbkdf2-sha512$i=210000,l=32$${salt}$${key}",,`,
+    );
+    const before = await peopleCount();
+    const result = await runUsersCommand(["import", file, "--apply"]);
+    expect(result.code).toBe(1);
+    const out = text(result);
+    expect(out).toContain("line 2: REFUSED zq-q1@example.com: password_hash: a PBKDF2 hash's iterations must be at least 1000 (this one's are 500)");
+    expect(out).toContain("line 3: REFUSED zq-q2@example.com: password_hash: a PBKDF2 hash's cost (iterations × the key's sha1 blocks) must be at most 2000000 (this one's is 5200000)");
+    expect(out).toContain("line 4: REFUSED zq-q3@example.com: password_hash: a PBKDF2 hash's salt must be 8 to 64 bytes (this one's is 3)");
+    expect(out).toContain("line 5: REFUSED zq-q4@example.com: password_hash: this is Django's pbkdf2_sha1 form");
+    expect(out).toContain("line 6: REFUSED zq-q5@example.com: password_hash: this is Django's (Authentik's) mark of a person without a usable password: leave the row out and invite them");
+    expect(out).toContain("line 7: REFUSED zq-q6@example.com: password_hash: this PBKDF2 hash says l=32 but its key is 64 bytes");
+    expect(out).toContain("6 lines refused, 0 to create");
+    for (const secret of [salt, key, AUTHENTIK.pbkdf2Sha1.hash.split("$")[3], AUTHENTIK.unusable.hash]) expect(out).not.toContain(secret);
+    expect(await peopleCount()).toBe(before);
+  });
+
+  it("a malformed PBKDF2 hash stored for someone fails their sign-in as a wrong password, without a crash", async () => {
+    const quinn = await createUser(accountId, { email: "zq-quinn@example.com" });
+    const failures = async () => (await eventsOf(accountId, "user.login.failed")).filter((e) => e.targetId === quinn.id);
+    const stored = [
+      "$pbkdf2-sha256$i=27500$H$tvunLkVeXsMnoPwHS1g+jDr9O2XICkMjLnADz6hqWgQ",
+      "$pbkdf2-sha256$i=999999999$PkVMU1phaG92fYSLkpmgpw$tvunLkVeXsMnoPwHS1g+jDr9O2XICkMjLnADz6hqWgQ",
+      "pbkdf2_sha256$260000$1WgJTtDwKclUVOI1mBiXSA$346KSwUdF90Q",
+    ];
+    for (const hash of stored) {
+      await updateUserRow(quinn.id, { passwordHash: hash });
+      await expect(signInWithPassword(quinn.email, KEYCLOAK.keycloakSha256Short.password, META), hash).rejects.toBeInstanceOf(SignInFailed);
+      expect((await rowOf(quinn.email))!.passwordHash).toBe(hash);
+    }
+    const recorded = await failures();
+    expect(recorded).toHaveLength(stored.length);
+    for (const event of recorded) expect(event).toMatchObject({ details: { reason: "wrong_password" } });
   });
 
   it("--create-groups creates the missing groups, in the dry run only as a plan", async () => {
@@ -289,6 +379,8 @@ describe("npm run users -- import", () => {
     // Ann, Ben, Cal and Dot signed in above (rehashed); Eve and Pia have not: their hash is their password_hash and nothing else.
     const eve = (await rowOf("zq-eve@example.com"))!;
     const markers = ["zq-ann@example.com", "zq-ben@example.com", "zq-eve@example.com", "Zqmarker Ann", "Zqmarker Eve", "zqann", "zqcal", annHash, benHash, calHash, DOT_HASH, eve.passwordHash!];
+    // Keycloak's and Authentik's people signed in too (r42): their imported hashes are gone.
+    markers.push("zq-kira@example.com", "Zqmarker Moved", KEYCLOAK.keycloakSha256.phc, KEYCLOAK.keycloakSha512.phc, KEYCLOAK.keycloakArgon2.phc, AUTHENTIK.pbkdf2.hash);
     const found = await scanDatabase(markers);
     const unexpected = found.filter((s) => !(s.where === "users.password_hash" && s.marker === eve.passwordHash));
     expect(describeSightings(unexpected)).toEqual([]);

@@ -2,7 +2,7 @@
  * Bringing people over from another identity provider (`npm run users -- import`, lib/ops/users-import.ts reads
  * the file): each row becomes a person through createUserIn (./lifecycle.ts), the one create path, with the same
  * input schema, rules, search index, sealed columns and user.created event as an admin's create, and with the
- * password hash the old system kept (bcrypt or argon2: lib/crypto/passwords.ts importedHashKind), which
+ * password hash the old system kept (bcrypt, argon2 or PBKDF2: lib/crypto/imported-hashes.ts importedHashKind), which
  * sign-in verifies and rehashes to argon2id.
  *
  * The rules of a file:
@@ -26,7 +26,7 @@ import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertCan } from "@/lib/auth/policy";
 import { emailBlindIndexes, usernameBlindIndexes } from "@/lib/crypto/blind-index";
-import { importedHashKind, type ImportedHashKind } from "@/lib/crypto/passwords";
+import { importedHashKind, type ImportedHashKind } from "@/lib/crypto/imported-hashes";
 import { inBatches } from "@/lib/data/batches";
 import { write } from "@/lib/data/unit-of-work";
 import { dialect, type Tx } from "@/lib/db/database";

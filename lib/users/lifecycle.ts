@@ -12,6 +12,7 @@ import { actorParty } from "@/lib/audit/actor-party";
 import { assertMayGrantRoles, assertMayPutInGroups, assertNoSelfLockout, assertOutranks } from "@/lib/auth/escalation";
 import { permissionChange, resolvePermissions, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
 import { recordEvent } from "@/lib/audit/record";
+import type { ImportedHashKind } from "@/lib/crypto/imported-hashes";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { emit, noneEnded } from "@/lib/data/effects";
 import { entryTermsOf, indexEntity, newEntryWritten, pgNewEntryCtes } from "@/lib/data/search-index";
@@ -179,7 +180,7 @@ export type NewUserPassword = {
   passwordHash: string | null;
   mustChangePassword: boolean;
   /** The kind of a hash brought from another system (./import.ts): said in the user.created event. */
-  importedHash?: "bcrypt" | "argon2";
+  importedHash?: ImportedHashKind;
 };
 
 /**
