@@ -22,10 +22,15 @@ import { promisify } from "node:util";
 const pbkdf2 = promisify(crypto.pbkdf2);
 
 /**
- * Bounds on a hash brought from another system: verifying it is a sign-in's work, so a cost far above today's
- * would let one person's sign-in hold a hash slot for seconds (bcrypt doubles per step; argon2's memory is
- * allocated per check; PBKDF2 costs iterations × the key's blocks of the digest's size).
- * - pbkdf2Work: 2,000,000 HMAC computations at most, above every default these systems use: Keycloak's
+ * Bounds on a hash brought from another system: verifying it is a sign-in's work, and anyone who knows the person's
+ * email can ask for it with a wrong password, each attempt holding one of the few hash slots (./password-queue.ts)
+ * while every other sign-in waits (review 42). So a check may cost well under a second on a two-core host, against
+ * 28 ms for Latchkey's own argon2id (m=19 MiB, t=2). Measured there:
+ * - bcrypt: cost 13 0.4 s, 14 0.9 s, 16 4.3 s; 14 is kept for exports made at that cost.
+ * - argon2: about 0.7 µs per KiB and pass, so memory × time at most 512 Ki (256 MiB × 2, 64 MiB × 8: 0.4 s), where
+ *   256 MiB × 16 took 4.4 s. Common exports fit: Django's (100 MiB × 2), Bitwarden's (64 MiB × 3), Keycloak's
+ *   (7 MiB × 5). The memory bound stays apart, since argon2's memory is allocated per check.
+ * - PBKDF2 costs iterations × the key's blocks of the digest's size. pbkdf2Work: 2,000,000 HMAC computations at most, above every default these systems use: Keycloak's
  *   pbkdf2-sha256 at 600,000 iterations with its 64-byte key (two 32-byte blocks: 1,200,000; 27,500 before
  *   Keycloak 24), its pbkdf2-sha512 at 210,000, Django's (Authentik's), which grows with each Django release
  *   (260,000 in 3.2, 1,000,000 in 5.2), with headroom for the next ones. Measured here on one core: 1,200,000 of
@@ -37,8 +42,9 @@ const pbkdf2 = promisify(crypto.pbkdf2);
  *   16 to 128 bytes (Keycloak's 32 or 64, Django's 32).
  */
 export const IMPORTED_HASH_LIMITS = {
-  bcryptCost: { min: 4, max: 16 },
+  bcryptCost: { min: 4, max: 14 },
   argon2MemoryKiB: 262_144,
+  argon2MemoryTimesTime: 524_288,
   argon2Time: 16,
   argon2Parallelism: 16,
   pbkdf2Iterations: { min: 1_000 },
@@ -132,6 +138,9 @@ export function importedHashKind(hash: string): { kind: ImportedHashKind } | { p
     if (p < 1 || p > limits.argon2Parallelism) return { problem: `an argon2 hash's parallelism must be between 1 and ${limits.argon2Parallelism}` };
     if (t < 1 || t > limits.argon2Time) return { problem: `an argon2 hash's time cost must be between 1 and ${limits.argon2Time}` };
     if (m < 8 * p || m > limits.argon2MemoryKiB) return { problem: `an argon2 hash's memory must be between 8×parallelism and ${limits.argon2MemoryKiB} KiB` };
+    if (m * t > limits.argon2MemoryTimesTime) {
+      return { problem: `an argon2 hash's memory × time cost must be at most ${limits.argon2MemoryTimesTime} (256 MiB × 2, 64 MiB × 8): each sign-in would take seconds` };
+    }
     return { kind: "argon2" };
   }
   if (isPbkdf2Hash(hash)) {

@@ -8,6 +8,7 @@ import "server-only";
 import fs from "node:fs";
 import { CsvError, parse } from "csv-parse/sync";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { escapedDisplayText } from "@/lib/format/display-text";
 import { IMPORT_COLUMNS, importUsers, type ImportColumn, type ImportLine, type ImportOptions, type ImportRow } from "@/lib/users/import";
 import { counted } from "./counted";
 
@@ -78,9 +79,15 @@ export function readImportFile(path: string): { rows: ImportRow[] } | { refused:
   return { rows };
 }
 
+/**
+ * A report line as the terminal shows it. `who` and some messages quote the file (an email or username before it
+ * is checked, a group name nobody has): each control character is written as its escape, so a row can't clear the
+ * operator's screen, set its title or the clipboard (ANSI escapes), or hide its refusal behind a carriage return
+ * and a made-up "created" line (review 42).
+ */
 function printed(l: ImportLine, applied: boolean): string {
   const verb = { create: applied ? "created" : "would create", skip: "skipped", refuse: "REFUSED", "not-created": "not created" }[l.outcome];
-  return `line ${l.line}: ${verb} ${l.who}: ${l.message}`;
+  return escapedDisplayText(`line ${l.line}: ${verb} ${l.who}: ${l.message}`);
 }
 
 /** Line numbers as ranges: 2-26, 28, 30-51. */

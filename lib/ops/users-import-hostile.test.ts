@@ -1,0 +1,115 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import bcrypt from "@node-rs/bcrypt";
+import argon2 from "argon2";
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { writeSystem } from "@/lib/data/unit-of-work";
+import { db } from "@/lib/db/database";
+import { groups, users } from "@/lib/db/schema";
+import { createAccount, createUser } from "@/test/factories";
+import { runUsersCommand } from "./users-command";
+
+/*
+ * r43 (security review 42): a hostile CSV given to `npm run users -- import`, as someone who controls rows of the old
+ * provider's export would write it. Held before and still held: an owner role in any spelling, a name with
+ * controls or direction marks, a duplicate of an existing person's email by case and spacing, a username that
+ * folds onto another's, a group name that folds onto an existing group (it is that group), a field over 16 KiB.
+ */
+let accountId: string;
+let dir: string;
+let hash: string;
+let opsId: string;
+
+beforeAll(async () => {
+  accountId = await createAccount();
+  await createUser(accountId, { role: "owner", name: "Olive Owner", email: "olive@example.com", username: "olive" });
+  opsId = crypto.randomUUID();
+  await writeSystem((tx) => tx.insert(groups).values({ id: opsId, accountId, name: "Ops" }));
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-import-hostile-"));
+  hash = bcrypt.hashSync("zq an old passphrase", { cost: 4 });
+});
+
+let files = 0;
+function csv(...lines: string[]): string {
+  const file = path.join(dir, `people-${++files}.csv`);
+  fs.writeFileSync(file, lines.join("\n") + "\n");
+  return file;
+}
+const HEADER = "email,name,username,password_hash,role,groups";
+const out = (r: { lines: string[] }) => r.lines.join("\n");
+const peopleCount = async () => (await db().select({ id: users.id }).from(users).where(eq(users.accountId, accountId))).length;
+
+/** An argon2 PHC string with its parameters replaced (the hash then checks nothing, which the import doesn't try). */
+const withArgon2Params = (phc: string, params: string) => phc.replace(/\$[mtp]=\d+,[mtp]=\d+,[mtp]=\d+\$/, `$${params}$`);
+
+describe("a hostile import file", () => {
+  it("never makes an owner, whatever the role's spelling", async () => {
+    const roles = ["Owner ", "OWNER", "ｏｗｎｅｒ", "οwner", "owner\u200b", "admin\u0000"];
+    const before = await peopleCount();
+    const result = await runUsersCommand(["import", csv(HEADER, ...roles.map((r, i) => `zq-r${i}@example.com,R ${i},,${hash},"${r}",`)), "--apply"]);
+    expect(result.code).toBe(1);
+    for (let i = 0; i < roles.length; i++) expect(out(result)).toContain(`line ${i + 2}: REFUSED zq-r${i}@example.com: role: role must be user or admin`);
+    expect(await peopleCount()).toBe(before);
+  });
+
+  it("prints no control character of the file to the operator's terminal (an escape sequence would rewrite the report)", async () => {
+    const result = await runUsersCommand([
+      "import",
+      csv(
+        HEADER,
+        // Clears the screen and sets the terminal's title; then a refusal hidden by a carriage return and a made-up line.
+        `"zq-\u001b[2J\u001b]0;pwned\u0007@example.com",Esc,,${hash},,`,
+        `zq-g@example.com,G,,${hash},,"Ops\rline 3: would create zq-g@example.com: user"`,
+        `zq-u@example.com,U,"zq\u009b31mu",${hash},,`,
+      ),
+    ]);
+    expect(result.code).toBe(1);
+    for (const line of result.lines) expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(out(result)).toContain("line 2: REFUSED zq-\\u001b[2J\\u001b]0;pwned\\u0007@example.com: email: Enter a valid email address");
+    expect(out(result)).toContain(`line 4: REFUSED zq-g@example.com: groups: no group named "Ops\\u000dline 3: would create zq-g@example.com: user"`);
+  });
+
+  it("finds the people and groups already here as the instance compares them", async () => {
+    const result = await runUsersCommand([
+      "import",
+      csv(HEADER, ` OLIVE@Example.COM ,Olive again,,${hash},admin,`, `zq-u@example.com,U,ｏlive,${hash},,`, `zq-f@example.com,F,,${hash},,ＯＰＳ`, `zq-b@example.com,"\uFEFFBom",,${hash},,`),
+    ]);
+    expect(out(result)).toContain("line 2: skipped OLIVE@Example.COM: already here");
+    expect(out(result)).toContain("line 3: REFUSED zq-u@example.com: username: another user of this instance has it");
+    expect(out(result)).toContain("line 4: would create zq-f@example.com: user, username zq-f, groups ＯＰＳ");
+    expect(out(result)).not.toContain("Groups it would create");
+    expect(out(result)).toContain("line 5: would create zq-b@example.com");
+  });
+
+  it("refuses hashes whose check would hold a sign-in's hash slot for about a second or more", async () => {
+    // Measured on the two-core host: bcrypt cost 14 0.9 s, 16 4.3 s; argon2 m=256 MiB t=16 4.4 s (Latchkey's own: 28 ms).
+    const argon = await argon2.hash("zq slow", { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 });
+    const costly = [
+      bcrypt.hashSync("zq slow", { cost: 4 }).replace(/\$04\$/, "$16$"),
+      bcrypt.hashSync("zq slow", { cost: 4 }).replace(/\$04\$/, "$14$"),
+      withArgon2Params(argon, "m=262144,t=16,p=1"),
+      withArgon2Params(argon, "m=131072,t=8,p=4"),
+    ];
+    const fine = [
+      bcrypt.hashSync("zq fine", { cost: 4 }).replace(/\$04\$/, "$13$"),
+      withArgon2Params(argon, "m=102400,t=2,p=8"),
+      withArgon2Params(argon, "m=65536,t=3,p=4"),
+    ];
+    const result = await runUsersCommand(["import", csv(HEADER, ...[...costly, ...fine].map((h, i) => `zq-h${i}@example.com,H ${i},,"${h}",,`))]);
+    const text = out(result);
+    expect(text).toContain("line 2: REFUSED zq-h0@example.com: password_hash: a bcrypt hash's cost must be between 4 and 13 (this one's is 16)");
+    expect(text).toContain("line 3: REFUSED zq-h1@example.com: password_hash: a bcrypt hash's cost must be between 4 and 13 (this one's is 14)");
+    expect(text).toContain("line 4: REFUSED zq-h2@example.com: password_hash: an argon2 hash's memory × time cost must be at most 524288 (256 MiB × 2, 64 MiB × 8)");
+    expect(text).toContain("line 5: REFUSED zq-h3@example.com: password_hash: an argon2 hash's memory × time cost must be at most 524288");
+    for (const line of [6, 7, 8]) expect(text).toContain(`line ${line}: would create zq-h${line - 2}@example.com`);
+  });
+
+  it("refuses a field over the row bound and an unclosed quote, naming the line and not the row", async () => {
+    const huge = await runUsersCommand(["import", csv(HEADER, `zq-h@example.com,"${"x".repeat(20000)}",,${hash},,`)]);
+    expect(huge.lines).toEqual(["line 2: not valid CSV here (CSV_MAX_RECORD_SIZE).", "Nothing was changed."]);
+    const open = await runUsersCommand(["import", csv(HEADER, `zq-h@example.com,"zqmarker unclosed,,${hash},,`)]);
+    expect(open.lines).toEqual(["line 2: not valid CSV here (CSV_QUOTE_NOT_CLOSED).", "Nothing was changed."]);
+  });
+});
