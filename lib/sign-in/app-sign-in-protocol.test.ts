@@ -705,6 +705,50 @@ describe("device flow", () => {
     await expect(oidc.pollDeviceAuthorizationGrant(cli, { ...started, interval: 0 })).rejects.toMatchObject({ error: "access_denied" });
   });
 
+  it("review 42: Approve without the page's xsrf value, or after the person was blocked with the page open, connects no device", async () => {
+    const started = await oidc.initiateDeviceAuthorization(cli, { scope: "openid" });
+    const { jar } = await signedInBrowser();
+    const input = await fetch(`${base}/device`, { headers: { cookie: jar.join("; ") } });
+    keepCookies(jar, input);
+    const confirm = await postDevice(jar, await input.text(), { user_code: started.user_code });
+    expect(confirm).toContain(`<p class="code">${started.user_code}</p>`);
+    // Another site's form: the browser's cookies (were they sent) but no xsrf value of the page, or a made-up one.
+    for (const xsrf of ["", "made-up"]) {
+      const forged = await fetch(`${base}/device`, { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ xsrf, user_code: started.user_code, confirm: "yes" }) });
+      expect(forged.headers.get("location"), xsrf).toBeNull();
+      await forged.text();
+    }
+    // One poll as the device makes it (openid-client's own poll waits for as long as the answer is pending).
+    const pollOnce = async () => {
+      const body = new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: started.device_code, client_id: cli.clientMetadata().client_id });
+      return (await (await fetch(`${base}/oidc/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body })).json()) as { error?: string; access_token?: string };
+    };
+    expect(await pollOnce()).toMatchObject({ error: "authorization_pending" });
+    // Blocked while the confirmation was open: Approve leads to no token.
+    await writeSystem(async (tx) => {
+      await tx.update(users).set({ isBlocked: true }).where(eq(users.id, owner.id));
+    });
+    try {
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm)?.[1] ?? "";
+      let res = await fetch(`${base}/device`, { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ xsrf, user_code: started.user_code, confirm: "yes" }) });
+      for (let hop = 0; hop < 6 && res.headers.get("location"); hop += 1) {
+        keepCookies(jar, res);
+        const next = new URL(res.headers.get("location")!, base);
+        if (next.pathname === "/login") break;
+        res = await fetch(next, { redirect: "manual", headers: { cookie: jar.join("; ") } });
+      }
+      await res.text();
+      await new Promise((resolve) => setTimeout(resolve, 5100)); // past slow_down's interval
+      const poll = await pollOnce();
+      expect(poll.access_token).toBeUndefined();
+      expect(poll.error).toMatch(/^(authorization_pending|access_denied)$/);
+    } finally {
+      await writeSystem(async (tx) => {
+        await tx.update(users).set({ isBlocked: false }).where(eq(users.id, owner.id));
+      });
+    }
+  });
+
   it("a person outside a device app's allowed groups who approves its code is told so; 'Back' tells the device access_denied", async () => {
     const limitedCli = createApplicationSchema.parse({ name: "Restricted CLI", type: "device", access: "groups", allowed_groups: [groupId] });
     const device = await relyingParty((await createApplication(await startSession(owner), limitedCli, META)).application.clientId);
@@ -1037,5 +1081,92 @@ describe("an attacker's reread of the silent scopes and select_account (review 3
       body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: first.refresh_token!, client_id: app.clientMetadata().client_id, scope: "openid email" }),
     });
     expect(await refresh.json()).toMatchObject({ error: "invalid_scope" });
+  });
+});
+
+describe("redirects and interactions an attacker makes up (review 42)", () => {
+  const LOGOUT_BACK = "http://127.0.0.1:9/signed-out";
+  let app: oidc.Configuration;
+  beforeAll(async () => {
+    const input = createApplicationSchema.parse({ name: "Redirect probe", type: "spa", redirect_uris: [REDIRECT], post_logout_redirect_uris: [LOGOUT_BACK] });
+    app = await relyingParty((await createApplication(await startSession(owner), input, META)).application.clientId);
+  });
+
+  /** Every hop a signed-in browser is sent on, within Latchkey; the first outside it, if any. */
+  async function hopsOf(url: URL, jar: string[]): Promise<{ outside?: URL; status: number }> {
+    let next = url;
+    for (let hop = 0; hop < 8; hop += 1) {
+      const res = await fetch(next, { redirect: "manual", headers: { cookie: jar.join("; ") } });
+      keepCookies(jar, res);
+      await res.text();
+      const location = res.headers.get("location");
+      if (!location) return { status: res.status };
+      const target = new URL(location, next);
+      if (target.origin !== base) return { outside: target, status: res.status };
+      next = target;
+    }
+    throw new Error("too many redirects");
+  }
+
+  it("an authorization request with a redirect_uri the app didn't register, however close, sends the browser nowhere: the provider's error page", async () => {
+    const { jar } = await signedInBrowser();
+    const verifier = oidc.randomPKCECodeVerifier();
+    const challenge = await oidc.calculatePKCECodeChallenge(verifier);
+    const variants = [
+      "https://evil.example/callback",
+      `${REDIRECT}/../evil`,
+      `${REDIRECT}/`,
+      `${REDIRECT}?next=https://evil.example`,
+      "http://127.0.0.1:9/Callback",
+      "http://127.0.0.1:9@evil.example/callback",
+      "http://127.0.0.1:99/callback",
+      "//evil.example/callback",
+    ];
+    for (const redirectUri of variants) {
+      const url = oidc.buildAuthorizationUrl(app, { redirect_uri: redirectUri, scope: "openid", code_challenge: challenge, code_challenge_method: "S256", state: "s" });
+      const { outside, status } = await hopsOf(url, jar);
+      expect(outside?.href, redirectUri).toBeUndefined();
+      expect(status, redirectUri).toBe(400);
+    }
+    // The registered one still works, so the refusals above are about the URI.
+    const url = oidc.buildAuthorizationUrl(app, { redirect_uri: REDIRECT, scope: "openid", code_challenge: challenge, code_challenge_method: "S256", state: "s" });
+    expect((await hopsOf(url, jar)).outside?.href).toMatch(/^http:\/\/127\.0\.0\.1:9\/callback\?code=/);
+  });
+
+  it("a sign-out request with a post_logout_redirect_uri the app didn't register sends the browser nowhere, even after the confirmation", async () => {
+    const { jar } = await signedInBrowser();
+    const clientId = app.clientMetadata().client_id;
+    for (const back of ["https://evil.example/", `${LOGOUT_BACK}/../x`, `${LOGOUT_BACK}?x=https://evil.example`]) {
+      const url = new URL(`${base}/oidc/session/end`);
+      url.search = new URLSearchParams({ client_id: clientId, post_logout_redirect_uri: back }).toString();
+      const res = await fetch(url, { redirect: "manual", headers: { cookie: jar.join("; ") } });
+      expect(res.headers.get("location"), back).toBeNull();
+      expect(res.status, back).toBe(400);
+      expect(await res.text(), back).not.toContain("evil.example");
+    }
+  });
+
+  it("another browser's interaction id opens nothing: without that browser's interaction cookie, the page says the sign-in expired", async () => {
+    // The victim's browser starts a sign-in; its interaction's path is all the attacker has.
+    const victim = await signedInBrowser();
+    const verifier = oidc.randomPKCECodeVerifier();
+    const start = oidc.buildAuthorizationUrl(app, { redirect_uri: REDIRECT, scope: "openid", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state: "s", prompt: "consent" });
+    const started = await fetch(start, { redirect: "manual", headers: { cookie: victim.jar.join("; ") } });
+    const interaction = new URL(started.headers.get("location")!, start);
+    expect(interaction.pathname).toMatch(/^\/oidc\/interaction\//);
+    // The attacker, signed in as someone else, with an interaction of their own (so a cookie of the same name).
+    const sam = await createUser(owner.accountId, { name: "Sam Attacker", email: "sam-r42@example.com" });
+    const attacker = [await sessionCookie((await startSession(sam)).sessionId, sam.id)];
+    const own = await fetch(start, { redirect: "manual", headers: { cookie: attacker.join("; ") } });
+    keepCookies(attacker, own);
+    keepCookies(victim.jar, started);
+    for (const method of ["GET", "POST"] as const) {
+      const path = method === "GET" ? interaction : new URL(`${interaction.pathname}/consent`, base);
+      const res = await fetch(path, { method, redirect: "manual", headers: { cookie: attacker.join("; "), "content-type": "application/x-www-form-urlencoded" }, body: method === "POST" ? "choice=allow&shown_to=" + sam.id : undefined });
+      expect(res.status, method).toBe(400);
+      expect(res.headers.get("location"), method).toBeNull();
+    }
+    // The victim's own browser still finds it (the 400s above are about whose browser asks).
+    expect((await fetch(interaction, { redirect: "manual", headers: { cookie: victim.jar.join("; ") } })).status).not.toBe(400);
   });
 });
