@@ -38,8 +38,10 @@ export const USERS_USAGE = [
   "  revoke-sessions <who> [--tokens]              signs them out everywhere (--tokens: deletes their access tokens too)",
   "  reset-two-factor <who>                        removes their authenticator, passkeys and recovery codes",
   "  check-usernames [--json]                      usernames stored before today's rules that break them (nothing is changed)",
-  "  import <file.csv> [--apply] [--create-groups] people from another identity provider with their password hashes;",
-  "                                                a dry run unless --apply (docs/operations.md, \"Moving people over\")",
+  "  import <file.csv> [--apply] [--create-groups] [--emails-verified]",
+  "                                                people from another identity provider with their password hashes;",
+  "                                                a dry run unless --apply (docs/operations.md, \"Moving people over\");",
+  "                                                --emails-verified: you vouch for the addresses the file doesn't mark",
 ].join("\n");
 
 export type CommandResult = { code: number; lines: string[] };
@@ -153,7 +155,7 @@ export async function runUsersCommand(args: string[]): Promise<CommandResult> {
         };
       }
       case "import":
-        return await runImport(actor, who, { apply: args.includes("--apply"), createGroups: args.includes("--create-groups") }, META);
+        return await runImport(actor, who, { apply: args.includes("--apply"), createGroups: args.includes("--create-groups"), emailsVerified: args.includes("--emails-verified") }, META);
       case "check-usernames": {
         const found = await usernamesBreakingRules(accountId);
         if (json) return { code: 0, lines: [JSON.stringify(found)] };

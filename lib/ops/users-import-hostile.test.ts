@@ -8,7 +8,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { groups, users } from "@/lib/db/schema";
-import { createAccount, createUser } from "@/test/factories";
+import { handleOidcSignIn } from "@/lib/idp/oidc";
+import { createProvider } from "@/lib/idp/providers";
+import { providerInputSchema } from "@/lib/idp/schemas";
+import { claimsOf } from "@/lib/oidc/accounts";
+import { resolveSession } from "@/lib/sessions/sessions";
+import { SignInFailed, signInWithPassword } from "@/lib/sign-in/password-sign-in";
+import { findUserRowsByIdentifier } from "@/lib/users/records";
+import { createAccount, createUser, META, startSession, userRow } from "@/test/factories";
 import { runUsersCommand } from "./users-command";
 
 /*
@@ -111,5 +118,55 @@ describe("a hostile import file", () => {
     expect(huge.lines).toEqual(["line 2: not valid CSV here (CSV_MAX_RECORD_SIZE).", "Nothing was changed."]);
     const open = await runUsersCommand(["import", csv(HEADER, `zq-h@example.com,"zqmarker unclosed,,${hash},,`)]);
     expect(open.lines).toEqual(["line 2: not valid CSV here (CSV_QUOTE_NOT_CLOSED).", "Nothing was changed."]);
+  });
+
+  it("vouches for no address the file doesn't say was proven: a row's owner keeps nothing once the address's real owner links it", async () => {
+    // A row of the old provider whose email its holder never proved there (self-registration without a check): the
+    // attacker's own password hash under the CFO's address, in a file as the import took them before.
+    const attackersPassword = "zq the attacker's own passphrase 7";
+    const attackersHash = bcrypt.hashSync(attackersPassword, { cost: 4 });
+    const applied = await runUsersCommand(["import", csv("email,name,password_hash", `zq-cfo@example.com,CFO,${attackersHash}`), "--apply"]);
+    expect(applied.code, out(applied)).toBe(0);
+    const rowOf = async (email: string) => (await findUserRowsByIdentifier(db(), email)).find((r) => r.accountId === accountId)!;
+    const cfo = await rowOf("zq-cfo@example.com");
+    expect(cfo.emailVerifiedAt, "the address nobody proved").toBeNull();
+    expect(out(applied)).toContain("line 2: created zq-cfo@example.com: user, username zq-cfo, bcrypt password, email not verified");
+    // Apps are told so.
+    expect(await claimsOf(cfo, "openid email")).toMatchObject({ email_verified: false });
+
+    // The attacker signs in; then the CFO signs in through the company's provider, which links by verified email.
+    const attackersSession = await signInWithPassword("zq-cfo@example.com", attackersPassword, META);
+    const owner = await startSession(await createUser(accountId, { role: "owner" }));
+    const provider = await createProvider(
+      owner,
+      providerInputSchema.parse({ type: "oidc", name: "Company SSO", issuer: "https://sso.example.com", client_id: "c", client_secret: "s", signup_policy: "existing", allow_linking: true }),
+      META,
+    );
+    const signed = await handleOidcSignIn(provider.id, { sub: "cfo-1", email: "zq-cfo@example.com", email_verified: true }, META);
+    expect(signed).toMatchObject({ userId: cfo.id, linked: true });
+    expect((await userRow(cfo.id))!.passwordHash, "the attacker's password").toBeNull();
+    await expect(signInWithPassword("zq-cfo@example.com", attackersPassword, META)).rejects.toBeInstanceOf(SignInFailed);
+    expect(await resolveSession(attackersSession.sessionId), "the attacker's session").toBeNull();
+  });
+
+  it("an email_verified column says which addresses the old provider proved; --emails-verified vouches for the rest", async () => {
+    const file = csv("email,name,password_hash,email_verified", `zq-dan@example.com,Dan,${hash},true`, `zq-eve@example.com,Eve,${hash},no`, `zq-fay@example.com,Fay,${hash},maybe`, `zq-gus@example.com,Gus,${hash},`);
+    const refused = await runUsersCommand(["import", file]);
+    expect(out(refused)).toContain("line 4: REFUSED zq-fay@example.com: email_verified: true or false (yes/no, 1/0), or empty for the file's default");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/zq-fay[^\n]*\n/, ""));
+    const applied = await runUsersCommand(["import", file, "--apply"]);
+    expect(applied.code, out(applied)).toBe(0);
+    expect(out(applied)).toMatch(/line 2: created zq-dan@example\.com: user, username zq-dan, bcrypt password$/m);
+    expect(out(applied)).toContain("line 3: created zq-eve@example.com: user, username zq-eve, bcrypt password, email not verified");
+    expect(out(applied)).toContain("line 4: created zq-gus@example.com: user, username zq-gus, bcrypt password, email not verified");
+    const verifiedAt = async (email: string) => (await findUserRowsByIdentifier(db(), email)).find((r) => r.accountId === accountId)!.emailVerifiedAt;
+    expect(await verifiedAt("zq-dan@example.com")).not.toBeNull();
+    expect(await verifiedAt("zq-eve@example.com")).toBeNull();
+    expect(await verifiedAt("zq-gus@example.com")).toBeNull();
+
+    const vouched = await runUsersCommand(["import", csv("email,password_hash,email_verified", `zq-gil@example.com,${hash},`, `zq-hal@example.com,${hash},false`), "--apply", "--emails-verified"]);
+    expect(vouched.code, out(vouched)).toBe(0);
+    expect(await verifiedAt("zq-gil@example.com")).not.toBeNull();
+    expect(await verifiedAt("zq-hal@example.com")).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `npm run users -- import <file.csv> [--apply] [--create-groups]`: reads an operator's CSV of people from another
+ * `npm run users -- import <file.csv> [--apply] [--create-groups] [--emails-verified]`: reads an operator's CSV of people from another
  * identity provider (bounded in bytes and rows, columns by header, parsed by csv-parse) and hands the rows to
  * lib/users/import.ts, which checks and creates them through the one create path. Prints a line per row (what it
  * does or would do, or why it is refused, with the file's line number) and never a password hash.
@@ -57,7 +57,7 @@ export function readImportFile(path: string): { rows: ImportRow[] } | { refused:
     throw err;
   }
   const [header, ...body] = records;
-  if (!header) return { refused: ["import refused: the file is empty (it needs a header line: email,name,username,password_hash,role,groups)."] };
+  if (!header) return { refused: ["import refused: the file is empty (it needs a header line: email,name,username,password_hash,role,groups,email_verified; only email or username, and password_hash, are required)."] };
   const columns = header.record.map((h) => h.trim().toLowerCase());
   const unknown = columns.filter((c) => !(IMPORT_COLUMNS as readonly string[]).includes(c));
   const repeated = columns.filter((c, i) => columns.indexOf(c) !== i);

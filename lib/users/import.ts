@@ -20,6 +20,7 @@
  * - Roles `user` (the default) or `admin`, never `owner`; groups by name, `;`-separated, unknown ones refused
  *   unless createGroups (created with their group.created events).
  * - A row without a hash Latchkey verifies is refused (invite that person instead). The hash is never repeated.
+ * - An address is proven only when the row's email_verified or the operator's --emails-verified says so.
  */
 import "server-only";
 import { z } from "zod";
@@ -41,7 +42,7 @@ import { createUserSchema, type CreateUserInput } from "./schemas";
 import { usernameHolder } from "./username";
 
 /** The columns a file may have, by header; email or username, and password_hash, must be there. */
-export const IMPORT_COLUMNS = ["email", "name", "username", "password_hash", "role", "groups"] as const;
+export const IMPORT_COLUMNS = ["email", "name", "username", "password_hash", "role", "groups", "email_verified"] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 export type ImportRow = { line: number; fields: Partial<Record<ImportColumn, string>> };
 
@@ -63,7 +64,24 @@ export type ImportReport = {
   stoppedAt?: number;
 };
 
-type Person = { line: number; who: string; input: CreateUserInput; groupNames: string[]; passwordHash: string; hashKind: ImportedHashKind };
+type Person = { line: number; who: string; input: CreateUserInput; groupNames: string[]; passwordHash: string; hashKind: ImportedHashKind; emailProven: boolean };
+
+/**
+ * Whether the old provider proved the row's address: `email_verified` true/false (yes/no, 1/0), or empty for the
+ * file's default (--emails-verified, else not proven). Never vouched for by default (review 42): a row whose
+ * holder registered someone else's address at the old provider, unchecked, would otherwise come in proven, and
+ * when the address's owner later signs in through a provider that links by verified email the row's password
+ * and sessions stayed on the account they then use (the takeover lib/idp/link-unproven-email.test.ts keeps shut
+ * for invites). Apps are told email_verified as stored.
+ */
+const EMAIL_VERIFIED_VALUES = new Map([
+  ["true", true],
+  ["yes", true],
+  ["1", true],
+  ["false", false],
+  ["no", false],
+  ["0", false],
+]);
 
 /** A refusal's text: the message and each field's (the file's column names), never a value from the row. */
 function describe(err: DomainError): string {
@@ -75,7 +93,7 @@ function describe(err: DomainError): string {
 const blankIsNone = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v.trim());
 
 /** One row read as createUser's input (the same schema as the dashboard and POST /api/users), or why not. */
-function readRow(row: ImportRow): Person | ImportLine {
+function readRow(row: ImportRow, emailsVerified: boolean): Person | ImportLine {
   const f = row.fields;
   const who = blankIsNone(f.email) ?? blankIsNone(f.username) ?? "(no email or username)";
   const refuse = (message: string): ImportLine => ({ line: row.line, outcome: "refuse", who, message });
@@ -85,6 +103,9 @@ function readRow(row: ImportRow): Person | ImportLine {
   if ("problem" in kind) return refuse(`password_hash: ${kind.problem}`);
   const role = roleSchema.safeParse(f.role);
   if (!role.success) return refuse(`role: ${role.error.issues[0]?.message}`);
+  const verified = blankIsNone(f.email_verified);
+  const emailProven = verified === undefined ? emailsVerified : EMAIL_VERIFIED_VALUES.get(verified.toLowerCase());
+  if (emailProven === undefined) return refuse("email_verified: true or false (yes/no, 1/0), or empty for the file's default");
   const groupNames = (f.groups ?? "")
     .split(";")
     .map((g) => g.trim())
@@ -98,7 +119,7 @@ function readRow(row: ImportRow): Person | ImportLine {
       role: role.data,
       auto_groups: [],
     });
-    return { line: row.line, who, input, groupNames, passwordHash: hash, hashKind: kind.kind };
+    return { line: row.line, who, input, groupNames, passwordHash: hash, hashKind: kind.kind, emailProven };
   } catch (err) {
     if (err instanceof DomainError) return refuse(describe(err));
     throw err;
@@ -166,6 +187,8 @@ const gapForOthers = () => (dialect() === "sqlite" ? new Promise((resolve) => se
 export type ImportOptions = {
   apply: boolean;
   createGroups: boolean;
+  /** --emails-verified: the operator vouches for each address whose row leaves email_verified empty. */
+  emailsVerified?: boolean;
   /** People per unit of work (IMPORT_BATCH unless a test says otherwise). */
   batchSize?: number;
   /** Tests only: runs before each --apply batch's unit of work opens (index from 0), outside any unit. */
@@ -211,9 +234,11 @@ async function importPerson(tx: Tx, me: Actor, p: Person, groups: GroupPlan, met
   try {
     // Every check of createUserIn runs before its first write, so a refusal leaves the transaction usable.
     const input = parseOrThrow(createUserSchema, { ...p.input, auto_groups: [...new Set(p.groupNames.map((g) => groups.ids.get(groupNameKey(g))!))] });
-    const created = await createUserIn(tx, me, input, { passwordHash: p.passwordHash, mustChangePassword: false, importedHash: p.hashKind }, meta);
+    const secret = { passwordHash: p.passwordHash, mustChangePassword: false, importedHash: p.hashKind, emailProven: p.emailProven };
+    const created = await createUserIn(tx, me, input, secret, meta);
     const named = p.groupNames.length > 0 ? `, groups ${p.groupNames.join(", ")}` : "";
-    return { line: p.line, outcome: "create", who: p.who, message: `${created.role}, username ${created.username}${named}, ${p.hashKind} password` };
+    const unproven = created.email && !p.emailProven ? ", email not verified" : "";
+    return { line: p.line, outcome: "create", who: p.who, message: `${created.role}, username ${created.username}${named}, ${p.hashKind} password${unproven}` };
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     return { line: p.line, outcome: "refuse", who: p.who, message: describe(err) };
@@ -253,7 +278,7 @@ async function runBatch(actor: Actor, batch: Person[], options: ImportOptions, m
 export async function importUsers(actor: Actor, rows: ImportRow[], options: ImportOptions, meta: RequestMeta): Promise<ImportReport> {
   assertCan(actor, "users:create", "You don't have permission to manage users");
   const size = options.batchSize ?? IMPORT_BATCH;
-  const read = rows.map(readRow);
+  const read = rows.map((row) => readRow(row, options.emailsVerified === true));
   const people = read.filter((r): r is Person => "input" in r);
   const results = new Map<number, ImportLine>(read.filter((r): r is ImportLine => !("input" in r)).map((r) => [r.line, r]));
   for (const [line, refusal] of refuseRepeats(people)) results.set(line, refusal);

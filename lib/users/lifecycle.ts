@@ -181,6 +181,11 @@ export type NewUserPassword = {
   mustChangePassword: boolean;
   /** The kind of a hash brought from another system (./import.ts): said in the user.created event. */
   importedHash?: ImportedHashKind;
+  /**
+   * false: the address is stored unproven (an import's row that doesn't say the old provider proved it). Otherwise
+   * whoever may create people vouches for the address they set.
+   */
+  emailProven?: boolean;
 };
 
 /**
@@ -204,8 +209,9 @@ export async function createUserIn(tx: Tx, me: Actor, input: CreateUserInput, se
   });
   const created = await insertUser(tx, me.accountId, {
     email: input.email ?? null,
-    // An admin who may create people vouches for the addresses they set (as setting it directly on anyone).
-    emailVerifiedAt: input.email ? new Date() : null,
+    // An admin who may create people vouches for the addresses they set (as setting it directly on anyone); an
+    // import only for those its file says were proven (./import.ts).
+    emailVerifiedAt: input.email && secret.emailProven !== false ? new Date() : null,
     name: input.name,
     username,
     role: input.role,
@@ -219,7 +225,12 @@ export async function createUserIn(tx: Tx, me: Actor, input: CreateUserInput, se
     action: input.is_service_user ? "service_user.created" : "user.created",
     actor: me,
     target: { type: "user", id: created.id, label: userLabel(created) },
-    details: { role: input.role, auto_groups: created.autoGroups, ...(secret.importedHash ? { imported_password_hash: secret.importedHash } : {}) },
+    details: {
+      role: input.role,
+      auto_groups: created.autoGroups,
+      ...(secret.importedHash ? { imported_password_hash: secret.importedHash } : {}),
+      ...(input.email && secret.emailProven === false ? { email_verified: false } : {}),
+    },
     meta,
   });
   return created;
