@@ -150,9 +150,9 @@ describe("a hostile import file", () => {
   });
 
   it("an email_verified column says which addresses the old provider proved; --emails-verified vouches for the rest", async () => {
-    const file = csv("email,name,password_hash,email_verified", `zq-dan@example.com,Dan,${hash},true`, `zq-eve@example.com,Eve,${hash},no`, `zq-fay@example.com,Fay,${hash},maybe`, `zq-gus@example.com,Gus,${hash},`);
+    const file = csv("email,name,password_hash,email_verified", `zq-dan@example.com,Dan,${hash},true`, `zq-eve@example.com,Eve,${hash},no`, `zq-fay@example.com,Fay,${hash},maybe`, `zq-gus@example.com,Gus,${hash},`, `zq-ida@example.com,Ida,${hash},t`);
     const refused = await runUsersCommand(["import", file]);
-    expect(out(refused)).toContain("line 4: REFUSED zq-fay@example.com: email_verified: true or false (yes/no, 1/0), or empty for the file's default");
+    expect(out(refused)).toContain("line 4: REFUSED zq-fay@example.com: email_verified: true or false (yes/no, t/f, 1/0), or empty for the file's default");
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/zq-fay[^\n]*\n/, ""));
     const applied = await runUsersCommand(["import", file, "--apply"]);
     expect(applied.code, out(applied)).toBe(0);
@@ -163,6 +163,7 @@ describe("a hostile import file", () => {
     expect(await verifiedAt("zq-dan@example.com")).not.toBeNull();
     expect(await verifiedAt("zq-eve@example.com")).toBeNull();
     expect(await verifiedAt("zq-gus@example.com")).toBeNull();
+    expect(await verifiedAt("zq-ida@example.com")).not.toBeNull();
 
     const vouched = await runUsersCommand(["import", csv("email,password_hash,email_verified", `zq-gil@example.com,${hash},`, `zq-hal@example.com,${hash},false`), "--apply", "--emails-verified"]);
     expect(vouched.code, out(vouched)).toBe(0);

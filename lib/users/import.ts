@@ -67,19 +67,22 @@ export type ImportReport = {
 type Person = { line: number; who: string; input: CreateUserInput; groupNames: string[]; passwordHash: string; hashKind: ImportedHashKind; emailProven: boolean };
 
 /**
- * Whether the old provider proved the row's address: `email_verified` true/false (yes/no, 1/0), or empty for the
+ * Whether the old provider proved the row's address: `email_verified` true/false (yes/no, t/f, 1/0), or empty for the
  * file's default (--emails-verified, else not proven). Never vouched for by default (review 42): a row whose
  * holder registered someone else's address at the old provider, unchecked, would otherwise come in proven, and
  * when the address's owner later signs in through a provider that links by verified email the row's password
  * and sessions stayed on the account they then use (the takeover lib/idp/link-unproven-email.test.ts keeps shut
  * for invites). Apps are told email_verified as stored.
  */
+// t/f: PostgreSQL's booleans as psql's CSV writes them; 1/0: SQLite's.
 const EMAIL_VERIFIED_VALUES = new Map([
   ["true", true],
   ["yes", true],
+  ["t", true],
   ["1", true],
   ["false", false],
   ["no", false],
+  ["f", false],
   ["0", false],
 ]);
 
@@ -105,7 +108,7 @@ function readRow(row: ImportRow, emailsVerified: boolean): Person | ImportLine {
   if (!role.success) return refuse(`role: ${role.error.issues[0]?.message}`);
   const verified = blankIsNone(f.email_verified);
   const emailProven = verified === undefined ? emailsVerified : EMAIL_VERIFIED_VALUES.get(verified.toLowerCase());
-  if (emailProven === undefined) return refuse("email_verified: true or false (yes/no, 1/0), or empty for the file's default");
+  if (emailProven === undefined) return refuse("email_verified: true or false (yes/no, t/f, 1/0), or empty for the file's default");
   const groupNames = (f.groups ?? "")
     .split(";")
     .map((g) => g.trim())
