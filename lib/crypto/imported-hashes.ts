@@ -26,7 +26,7 @@ const pbkdf2 = promisify(crypto.pbkdf2);
  * email can ask for it with a wrong password, each attempt holding one of the few hash slots (./password-queue.ts)
  * while every other sign-in waits (review 42). So a check may cost well under a second on a two-core host, against
  * 28 ms for Latchkey's own argon2id (m=19 MiB, t=2). Measured there:
- * - bcrypt: cost 13 0.4 s, 14 0.9 s, 16 4.3 s; 14 is kept for exports made at that cost.
+ * - bcrypt: cost 13 0.4 s, 14 0.9 s, 16 4.3 s; 14 is kept (Zitadel's default cost; most exports are 10-12).
  * - argon2: about 0.7 µs per KiB and pass, so memory × time at most 512 Ki (256 MiB × 2, 64 MiB × 8: 0.4 s), where
  *   256 MiB × 16 took 4.4 s. Common exports fit: Django's (100 MiB × 2), Bitwarden's (64 MiB × 3), Keycloak's
  *   (7 MiB × 5). The memory bound stays apart, since argon2's memory is allocated per check.

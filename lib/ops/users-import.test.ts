@@ -165,7 +165,7 @@ describe("npm run users -- import", () => {
     expect(out).toContain("line 7: REFUSED zq-jo@example.com: no password_hash: this person can't bring a password over; invite them instead");
     expect(out).toContain("line 8: REFUSED not-an-email: email: Enter a valid email address");
     expect(out).toContain("line 9: REFUSED zq-lu@example.com: username: another user of this instance has it");
-    expect(out).toContain("line 10: REFUSED zq-max@example.com: password_hash: a bcrypt hash's cost must be between 4 and 13 (this one's is 31)");
+    expect(out).toContain("line 10: REFUSED zq-max@example.com: password_hash: a bcrypt hash's cost must be between 4 and 14 (this one's is 31)");
     expect(out).toContain("line 11: REFUSED zq-ned@example.com: password_hash: an argon2 hash's memory must be between");
     expect(out).toContain("9 lines refused, 1 to create, 0 skipped. Nothing is created until every line is good");
     expect(out).not.toContain("zqmarkerhashvalue");
