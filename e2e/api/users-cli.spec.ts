@@ -211,7 +211,7 @@ test("npm run users -- import takes the CSV the documented jq command writes fro
   const people = [
     { email: "kira.kc@example.com", username: "kira", firstName: "Kira", lastName: "Keycloak", groups: ["/Ops"], credential: KEYCLOAK.keycloakSha256 },
     { email: "mia.kc@example.com", username: "mia", firstName: "Mia", groups: ["/Eng/Platform"], credential: KEYCLOAK.keycloakSha512 },
-    { email: "nia.kc@example.com", username: "nia", groups: [], credential: KEYCLOAK.keycloakArgon2 },
+    { email: "nia.kc@example.com", username: "nia", groups: [], credential: KEYCLOAK.keycloakArgon2, emailVerified: false },
   ];
   for (const p of people) {
     noteSecret(p.credential.password);
@@ -229,7 +229,7 @@ test("npm run users -- import takes the CSV the documented jq command writes fro
         username: p.username,
         enabled: true,
         totp: false,
-        emailVerified: true,
+        emailVerified: p.emailVerified ?? true,
         ...(p.firstName ? { firstName: p.firstName } : {}),
         ...(p.lastName ? { lastName: p.lastName } : {}),
         email: p.email,
@@ -254,17 +254,19 @@ test("npm run users -- import takes the CSV the documented jq command writes fro
     expect(exported.status, String(exported.stderr)).toBe(0);
     const file = path.join(kcDir, "people.csv");
     const written = fs.readFileSync(file, "utf8");
-    expect(written.split("\n")[0]).toBe('"email","name","username","password_hash","groups"');
-    expect(written).toContain(`"kira.kc@example.com","Kira Keycloak","kira","${KEYCLOAK.keycloakSha256.phc}","Ops"`);
-    expect(written).toContain(`"mia.kc@example.com","Mia","mia","${KEYCLOAK.keycloakSha512.phc}","Platform"`);
-    expect(written).toContain(`"nia.kc@example.com","","nia","${KEYCLOAK.keycloakArgon2.phc}",""`);
+    expect(written.split("\n")[0]).toBe('"email","email_verified","name","username","password_hash","groups"');
+    expect(written).toContain(`"kira.kc@example.com",true,"Kira Keycloak","kira","${KEYCLOAK.keycloakSha256.phc}","Ops"`);
+    expect(written).toContain(`"mia.kc@example.com",true,"Mia","mia","${KEYCLOAK.keycloakSha512.phc}","Platform"`);
+    expect(written).toContain(`"nia.kc@example.com",false,"","nia","${KEYCLOAK.keycloakArgon2.phc}",""`);
     expect(written.trim().split("\n")).toHaveLength(4);
 
     const dry = await users(["import", file, "--create-groups"], env);
     expect(dry.code, dry.output).toBe(0);
     expect(dry.output).toContain("line 2: would create kira.kc@example.com: user, username kira, groups Ops, pbkdf2 password");
     expect(dry.output).toContain("line 3: would create mia.kc@example.com: user, username mia, groups Platform, pbkdf2 password");
-    expect(dry.output).toContain("line 4: would create nia.kc@example.com: user, username nia, argon2 password");
+    expect(dry.output, "Keycloak verified Kira's address").not.toContain("groups Ops, pbkdf2 password, email not verified");
+    // Keycloak never verified Nia's address: it comes in unproven.
+    expect(dry.output).toContain("line 4: would create nia.kc@example.com: user, username nia, argon2 password, email not verified");
     for (const p of people) expect(dry.output).not.toContain(p.credential.phc);
     const applied = await users(["import", file, "--create-groups", "--apply"], env);
     expect(applied.code, applied.output).toBe(0);
