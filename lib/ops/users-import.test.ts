@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/crypto/passwords";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { groups, users } from "@/lib/db/schema";
+import { groupRoles, groups, users } from "@/lib/db/schema";
 import { groupIdsOfUser } from "@/lib/groups/membership";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { SignInFailed, signInWithPassword } from "@/lib/sign-in/password-sign-in";
@@ -259,6 +259,20 @@ describe("npm run users -- import", () => {
     const recorded = await failures();
     expect(recorded).toHaveLength(stored.length);
     for (const event of recorded) expect(event).toMatchObject({ details: { reason: "wrong_password" } });
+  });
+
+  it("a group that gives roles here is named with them: the old system's 'Admins' may be a powerful group (review 42's left item)", async () => {
+    const admins = crypto.randomUUID();
+    await writeSystem(async (tx) => {
+      await tx.insert(groups).values({ id: admins, accountId, name: "Admins" });
+      await tx.insert(groupRoles).values([
+        { groupId: admins, roleId: "admin", accountId },
+        { groupId: admins, roleId: "auditor", accountId },
+      ]);
+    });
+    const file = csv(HEADER, `zq-gia@example.com,Zqmarker Gia,,${annHash},,admins;Ops`);
+    const dry = text(await runUsersCommand(["import", file]));
+    expect(dry).toContain("line 2: would create zq-gia@example.com: user, username zq-gia, groups admins (gives the roles Admin, Auditor), Ops, bcrypt password");
   });
 
   it("--create-groups creates the missing groups, in the dry run only as a plan", async () => {

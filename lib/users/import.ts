@@ -35,6 +35,8 @@ import { DomainError, type FieldErrors } from "@/lib/errors";
 import { createGroupIn } from "@/lib/groups/groups";
 import { groupNamesById } from "@/lib/groups/membership";
 import { groupNameKey } from "@/lib/groups/records";
+import { rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
+import { allRoles } from "@/lib/roles/records";
 import { parseOrThrow } from "@/lib/http/validation";
 import { idByBlindIndex } from "./blind-index-lookup";
 import { createUserIn } from "./lifecycle";
@@ -198,7 +200,25 @@ export type ImportOptions = {
   beforeBatch?: (index: number) => Promise<void>;
 };
 
-type GroupPlan = { ids: Map<string, string>; problems: Map<string, string>; created: string[] };
+/**
+ * The groups of a batch: their ids by name key, refusals by name key, the names created, and the roles an existing
+ * group gives its members (role names by group id), which the report names: a group matched by the old system's
+ * name ("Admins") may give much here.
+ */
+type GroupPlan = { ids: Map<string, string>; problems: Map<string, string>; created: string[]; gives: Map<string, string[]> };
+
+/** The roles each of these groups gives its members, by group id (only the groups that give any). */
+async function rolesGivenBy(tx: Tx, accountId: string, groupIds: Iterable<string>): Promise<Map<string, string[]>> {
+  const gives = new Map<string, string[]>();
+  let names: Map<string, string> | undefined;
+  for (const groupId of new Set(groupIds)) {
+    const roleIds = await rolesGrantedByGroups(tx, accountId, [groupId]);
+    if (roleIds.length === 0) continue;
+    names ??= new Map((await allRoles(tx, accountId)).map((r) => [r.id, r.name]));
+    gives.set(groupId, roleIds.map((id) => names!.get(id) ?? id).sort());
+  }
+  return gives;
+}
 
 /**
  * Under the unit's lock: the groups the people name, by name key, and (with createGroups) the missing ones
@@ -225,7 +245,9 @@ async function resolveGroups(tx: Tx, me: Actor, people: Person[], createGroups: 
       problems.set(key, `groups: the group "${name}" can't be created: ${describe(err)}`);
     }
   }
-  return { ids, problems, created };
+  const named = new Set(people.flatMap((p) => p.groupNames.map(groupNameKey)));
+  const gives = await rolesGivenBy(tx, me.accountId, [...ids].filter(([key]) => named.has(key)).map(([, id]) => id));
+  return { ids, problems, created, gives };
 }
 
 /** One person, under the unit's lock: skipped (here already), refused, or created in tx. */
@@ -239,7 +261,11 @@ async function importPerson(tx: Tx, me: Actor, p: Person, groups: GroupPlan, met
     const input = parseOrThrow(createUserSchema, { ...p.input, auto_groups: [...new Set(p.groupNames.map((g) => groups.ids.get(groupNameKey(g))!))] });
     const secret = { passwordHash: p.passwordHash, mustChangePassword: false, importedHash: p.hashKind, emailProven: p.emailProven };
     const created = await createUserIn(tx, me, input, secret, meta);
-    const named = p.groupNames.length > 0 ? `, groups ${p.groupNames.join(", ")}` : "";
+    const group = (name: string) => {
+      const roles = groups.gives.get(groups.ids.get(groupNameKey(name))!);
+      return roles ? `${name} (gives ${roles.length === 1 ? "the role" : "the roles"} ${roles.join(", ")})` : name;
+    };
+    const named = p.groupNames.length > 0 ? `, groups ${p.groupNames.map(group).join(", ")}` : "";
     const unproven = created.email && !p.emailProven ? ", email not verified" : "";
     return { line: p.line, outcome: "create", who: p.who, message: `${created.role}, username ${created.username}${named}, ${p.hashKind} password${unproven}` };
   } catch (err) {
