@@ -1,7 +1,8 @@
 import { is } from "drizzle-orm";
 import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
-import { describeTarget, tablesInCopyOrder } from "./copy-to-postgres";
+import { startPasswordAskingServer } from "@/test/password-asking-server";
+import { copyToPostgres, describeTarget, tablesInCopyOrder } from "./copy-to-postgres";
 import * as sqliteSchema from "./schema.sqlite";
 
 describe("tablesInCopyOrder", () => {
@@ -23,5 +24,22 @@ describe("tablesInCopyOrder", () => {
 
   it("names the target without its password", () => {
     expect(describeTarget("postgres://latchkey:s3cret@db.internal:5432/latchkey")).toBe("PostgreSQL db.internal:5432/latchkey");
+  });
+});
+
+describe("a target that asks for a password none was given for (r45)", () => {
+  it("says where the password goes, not node-postgres's 'client password must be a string'", async () => {
+    const server = await startPasswordAskingServer();
+    const password = process.env.PGPASSWORD;
+    delete process.env.PGPASSWORD;
+    try {
+      // The connection fails before the source is read.
+      const copy = copyToPostgres(undefined as never, server.url, () => undefined);
+      await expect(copy).rejects.toThrow(/asks for a password, and none was given: give it in PGPASSWORD/);
+      await expect(copy).rejects.not.toThrow(/client password must be/);
+    } finally {
+      if (password !== undefined) process.env.PGPASSWORD = password;
+      await server.close();
+    }
   });
 });

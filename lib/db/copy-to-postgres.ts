@@ -26,7 +26,7 @@ import { migrate } from "drizzle-orm/node-postgres/migrator";
 import { PgTable, type PgInsertValue } from "drizzle-orm/pg-core";
 import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import pg from "pg";
-import { MIGRATION_LOCK, OLDEST_SUPPORTED_VERSION, POSTGRES_MIGRATIONS } from "./postgres";
+import { connectionFailure, MIGRATION_LOCK, OLDEST_SUPPORTED_VERSION, POSTGRES_MIGRATIONS } from "./postgres";
 import * as pgSchema from "./schema.pg";
 import * as sqliteSchema from "./schema.sqlite";
 
@@ -96,7 +96,7 @@ async function connect(url: string): Promise<pg.Client> {
   try {
     await client.connect();
   } catch (err) {
-    throw new CopyRefusedError(`cannot connect to ${describeTarget(url)}: ${(err as Error).message}`);
+    throw new CopyRefusedError(`cannot connect to ${describeTarget(url)}: ${connectionFailure(err, "give it in PGPASSWORD (never in the address)")}`);
   }
   const { rows } = await client.query<{ version: string }>("SELECT current_setting('server_version_num') AS version");
   const major = Math.floor(Number(rows[0].version) / 10000);

@@ -6,6 +6,7 @@ import pg from "pg";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { createDatabaseOn } from "@/scripts/test-support/postgres.mjs";
 import { onPostgres } from "@/test/test-database";
+import { startPasswordAskingServer } from "@/test/password-asking-server";
 import type { Engine } from "./engine";
 import { scratchDir } from "@/test/scratch";
 
@@ -184,6 +185,20 @@ describe.runIf(onPostgres)("PostgreSQL engine", () => {
     const server = new URL(inject("postgresServerUrl"));
     server.pathname = "/no_such_database";
     await expect(openPostgres(server.href)).rejects.toThrow(/cannot connect to PostgreSQL at 127\.0\.0\.1:\d+\/no_such_database: .*does not exist/);
+  });
+
+  it("says where the password goes when the server asks for one that wasn't given (r45)", async () => {
+    const { openPostgres } = await freshProcess();
+    const server = await startPasswordAskingServer();
+    const password = process.env.PGPASSWORD;
+    delete process.env.PGPASSWORD;
+    try {
+      const opening = openPostgres(server.url);
+      await expect(opening).rejects.toThrow(/cannot connect to PostgreSQL at 127\.0\.0\.1:\d+\/latchkey: the server asks for a password, and none was given: .*DATABASE_URL.*PGPASSWORD/);
+    } finally {
+      if (password !== undefined) process.env.PGPASSWORD = password;
+      await server.close();
+    }
   });
 
   it("serialises units of work across replicas: concurrent read-then-writes on two engines never race", async () => {

@@ -74,13 +74,26 @@ function newPool(url: string, size: number, options?: string): pg.Pool {
   return pool;
 }
 
+/**
+ * Why a connection failed, in words an operator can act on. Asked for a password it wasn't given, node-postgres says
+ * only "SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string" (PostgreSQL 14 and later ask by SCRAM);
+ * r45 met it running `db:copy` without PGPASSWORD. `whereItGoes` says where this command takes the password.
+ */
+export function connectionFailure(err: unknown, whereItGoes: string): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/client password must be a (non-empty )?string/.test(message)) return `the server asks for a password, and none was given: ${whereItGoes}`;
+  return message;
+}
+
 /** Migrates and checks the key on one connection, holding the migration lock (other replicas wait, then find nothing to do). */
 async function prepare(pool: pg.Pool, url: string): Promise<void> {
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
   } catch (err) {
-    throw new DatabaseStartError(`cannot connect to PostgreSQL at ${describe(url)}: ${(err as Error).message}`);
+    throw new DatabaseStartError(
+      `cannot connect to PostgreSQL at ${describe(url)}: ${connectionFailure(err, "put it in DATABASE_URL (postgres://user:password@host:5432/database) or in PGPASSWORD")}`,
+    );
   }
   try {
     const { rows } = await client.query<{ version: string }>("SELECT current_setting('server_version_num') AS version");

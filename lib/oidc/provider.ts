@@ -23,7 +23,7 @@ import "server-only";
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import { config } from "@/lib/config";
 import { clientAddressOfNode } from "@/lib/http/request-meta";
-import { rateLimitAddress } from "@/lib/security/address-key";
+import { onSameNetwork } from "@/lib/security/address-key";
 import { keyRing } from "@/lib/crypto/keys";
 import { clientSecretMatches } from "@/lib/applications/for-provider";
 import { issuerUrl } from "@/lib/applications/issuer";
@@ -157,13 +157,14 @@ async function silentlySignedIn(ctx: KoaContextWithOIDC): Promise<boolean> {
 
 /**
  * Where and when a device asked for the code being confirmed, and whether that is this browser's network (the same
- * address, or the same IPv6 /64, as the guessing limits count one client: lib/security/address-key.ts).
+ * address, or the same IPv6 /64, as the guessing limits count one client, or both on this machine's loopback:
+ * lib/security/address-key.ts).
  */
 function deviceRequest(deviceInfo: unknown, issuedAt: number | undefined, browserAddress: string | null): DeviceRequest | undefined {
   const address = (deviceInfo as { address?: unknown } | undefined)?.address;
   if (typeof address !== "string" || typeof issuedAt !== "number") return undefined;
   const minutesAgo = Math.max(0, Math.floor((Date.now() / 1000 - issuedAt) / 60));
-  return { address, minutesAgo, sameNetwork: rateLimitAddress(address) === rateLimitAddress(browserAddress) };
+  return { address, minutesAgo, sameNetwork: onSameNetwork(address, browserAddress) };
 }
 
 /** One of ./pages.ts's pages as the answer, under their policy (no script: app-sign-in-http.ts keeps it). */

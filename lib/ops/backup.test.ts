@@ -54,3 +54,22 @@ describe.runIf(onSqlite)("backup file", () => {
     expect(fs.statSync(out).mode & 0o777).toBe(0o600);
   });
 });
+
+describe("a PostgreSQL that asks for a password none was given for (r45)", () => {
+  it("says where the password goes, not node-postgres's 'client password must be a string', and writes no file", async () => {
+    const { startPasswordAskingServer } = await import("@/test/password-asking-server");
+    const { takeBackup } = await import("./backup");
+    const server = await startPasswordAskingServer();
+    const password = process.env.PGPASSWORD;
+    delete process.env.PGPASSWORD;
+    const out = path.join(scratchDir("backup-password"), "latchkey.backup");
+    try {
+      const taking = takeBackup({ kind: "postgres", url: server.url }, out, () => undefined);
+      await expect(taking).rejects.toThrow(/cannot connect to PostgreSQL 127\.0\.0\.1:\d+\/latchkey: the server asks for a password, and none was given: put it in DATABASE_URL .* or in PGPASSWORD/);
+      expect(fs.existsSync(out)).toBe(false);
+    } finally {
+      if (password !== undefined) process.env.PGPASSWORD = password;
+      await server.close();
+    }
+  });
+});

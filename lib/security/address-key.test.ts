@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rateLimitAddress } from "./address-key";
+import { onSameNetwork, rateLimitAddress } from "./address-key";
 
 describe("rateLimitAddress", () => {
   it("keeps an IPv4 address as it is", () => {
@@ -26,6 +26,19 @@ describe("rateLimitAddress", () => {
     expect(rateLimitAddress(undefined)).toBe("unknown");
     expect(rateLimitAddress("unknown")).toBe("unknown");
     expect(rateLimitAddress("not an address")).toBe("not an address");
+  });
+});
+
+describe("onSameNetwork", () => {
+  it("is the limits' key, and also this machine's loopback whichever family each side used", () => {
+    expect(onSameNetwork("203.0.113.7", "203.0.113.7")).toBe(true);
+    expect(onSameNetwork("2001:db8:1:2::1", "2001:db8:1:2::9")).toBe(true);
+    expect(onSameNetwork("203.0.113.7", "198.51.100.2")).toBe(false);
+    for (const [a, b] of [["127.0.0.1", "::1"], ["::ffff:127.0.0.1", "[::1]"], ["127.0.0.2", "127.0.0.1"]]) expect(onSameNetwork(a, b), `${a} ${b}`).toBe(true);
+    // Loopback on one side only is another network (a browser elsewhere, a device on the server itself).
+    expect(onSameNetwork("127.0.0.1", "198.51.100.2")).toBe(false);
+    expect(onSameNetwork("::1", "2001:db8::1")).toBe(false);
+    expect(onSameNetwork("127.0.0.1", null)).toBe(false);
   });
 });
 

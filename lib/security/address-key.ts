@@ -30,6 +30,24 @@ export function rateLimitAddress(address: string | null | undefined): string {
 }
 
 /**
+ * Whether two client addresses are one network, for the device confirmation's warning (lib/oidc/provider.ts): the
+ * same key as above, or both this machine's loopback. A CLI tried against a local Latchkey asks from 127.0.0.1 while
+ * the browser on the same machine comes over ::1; by their keys alone those were two networks.
+ */
+export function onSameNetwork(a: string | null | undefined, b: string | null | undefined): boolean {
+  return rateLimitAddress(a) === rateLimitAddress(b) || (isLoopback(a) && isLoopback(b));
+}
+
+function isLoopback(address: string | null | undefined): boolean {
+  if (!address) return false;
+  try {
+    return ipaddr.process(address.replace(/^\[|\]$/g, "")).range() === "loopback";
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The rate_limits key of a per-address limit: rateLimitAddress's key under an HMAC (the sign-in throttle's key,
  * lib/security/sign-in-throttle.ts), so the table holds no client address in the clear (review 17). Equal
  * addresses (or /64s) still share a counter; a key rotation starts the counters afresh (they last minutes).

@@ -628,6 +628,20 @@ describe("device flow", () => {
     expect(here).not.toContain('role="alert"');
   });
 
+  it("a device and a browser both on this machine's loopback are one network, over IPv4 and IPv6 alike (r45)", async () => {
+    // A CLI tried against a local Latchkey asks from 127.0.0.1 (Node's fetch of localhost), while the browser on the
+    // same machine opens http://localhost/device over ::1: the warning told the person their own laptop was elsewhere.
+    const body = new URLSearchParams({ client_id: cli.clientMetadata().client_id, scope: "openid" });
+    const asked = await fetch(`${base}/oidc/device/auth`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", [PEER_HEADER]: "127.0.0.1" }, body });
+    const { user_code: code } = (await asked.json()) as { user_code: string };
+    const { jar } = await signedInBrowser();
+    const input = await fetch(`${base}/device`, { headers: { cookie: jar.join("; "), [PEER_HEADER]: "::1" } });
+    jar.push(...input.headers.getSetCookie().map((c) => c.split(";", 1)[0]));
+    const confirm = await postDevice(jar, await input.text(), { user_code: code }, "::1");
+    expect(confirm).toContain("The device asked from <strong>127.0.0.1</strong>");
+    expect(confirm).not.toContain('role="alert"');
+  });
+
   it("without a Latchkey session the confirmation names nobody (the sign-in comes after Approve)", async () => {
     const started = await oidc.initiateDeviceAuthorization(cli, { scope: "openid" });
     const jar: string[] = [];
