@@ -21,7 +21,7 @@ function Party({ party, filterKey, links }: { party: ActivityParty | null; filte
       {party.id ? (
         <Link
           href={`/activity?${new URLSearchParams({ [filterKey]: party.id })}`}
-          className="font-medium text-slate-900 hover:text-indigo-600"
+          className="py-1.5 font-medium text-slate-900 hover:text-indigo-600"
           title={filterKey === "actor" ? t("onlyActor") : t("onlyTarget")}
         >
           {label}
@@ -35,7 +35,7 @@ function Party({ party, filterKey, links }: { party: ActivityParty | null; filte
         {party.id && links.has(partyKey(party.type, party.id)) && (
           <>
             {" · "}
-            <Link href={links.get(partyKey(party.type, party.id))!} className="text-indigo-700 underline" aria-label={OPENABLE.has(party.type) ? t(`open.${party.type as "user" | "group" | "token"}`, { label }) : t("openOther", { type: partyTypeName(te, party.type), label })}>
+            <Link href={links.get(partyKey(party.type, party.id))!} className="py-1.5 text-indigo-700 underline" aria-label={OPENABLE.has(party.type) ? t(`open.${party.type as "user" | "group" | "token"}`, { label }) : t("openOther", { type: partyTypeName(te, party.type), label })}>
               {t("openLink")}
             </Link>
           </>
