@@ -100,7 +100,7 @@ export function DataTable<T>({
             <tr key={rowKey(row)} className={rowClassName}>
               {columns.map((column) => (
                 <td key={column.id} className={`${pinned(column, column.className ?? "px-4 py-3 text-slate-700", "row")} ${pinnedLeft(columns, lead, column, "row")}`}>
-                  {column === columns[lead] ? <div className="max-sm:max-w-[40vw] max-sm:[overflow-wrap:anywhere]">{column.cell(row)}</div> : column.cell(row)}
+                  {column === columns[lead] ? <div className="max-sm:min-w-28 max-sm:max-w-[40vw]">{column.cell(row)}</div> : column.cell(row)}
                 </td>
               ))}
             </tr>
@@ -134,8 +134,9 @@ function leadColumn<T>(columns: Array<DataColumn<T>>): number {
 /**
  * Below the sm breakpoint the column that names the row (and a select checkbox before it) sticks to the box's left
  * edge while the other columns scroll under it, so a row is still known when its last columns are in view (review 44:
- * on a 390 px phone, scrolling Users or a person's sessions to the right left rows without a name). Its text wraps
- * at 40 % of the screen, so a long name without spaces doesn't fill the phone.
+ * on a 390 px phone, scrolling Users or a person's sessions to the right left rows without a name). It is 7 rem to
+ * 40 % of the screen wide: a long name without spaces wraps instead of filling the phone, and a name that may break
+ * anywhere (an application's) isn't squeezed to a letter or two a line by the columns beside it.
  */
 function pinnedLeft<T>(columns: Array<DataColumn<T>>, lead: number, column: DataColumn<T>, surface: "row" | "header"): string {
   const at = columns.indexOf(column);
