@@ -56,7 +56,9 @@ export function EventsTable({ events, groupNames, links = new Map() }: { events:
     {
       id: "time",
       header: t("time"),
-      className: "whitespace-nowrap px-4 py-3 align-top text-slate-700",
+      // Wide enough for "2 minutes ago" on one line, without whitespace-nowrap: the column that names the row is
+      // pinned on a phone (components/ui/data-table.tsx), and a date may wrap there.
+      className: "min-w-32 px-4 py-3 align-top text-slate-700",
       cell: (event) => (
         <>
           <RelativeTime date={event.occurredAt} />

@@ -125,10 +125,15 @@ function pinned<T>(column: DataColumn<T>, className: string, surface: "row" | "h
   return `${className} ${background} whitespace-nowrap max-sm:sticky max-sm:right-0 max-sm:shadow-[-6px_0_6px_-6px_rgb(15_23_42/0.25)] max-sm:[&>div]:flex-col max-sm:[&>div]:items-stretch`;
 }
 
-/** The column that names the row (the first but a leading select-all checkbox); -1: none. */
+/**
+ * The column that names the row (the first but a leading select-all checkbox); -1: none. A column that keeps its
+ * text on one line (whitespace-nowrap: a delivery's address) isn't pinned: capped, it would run out of its cell;
+ * uncapped, a long address would pin most of a phone.
+ */
 function leadColumn<T>(columns: Array<DataColumn<T>>): number {
   const at = columns[0]?.headerCell ? 1 : 0;
-  return columns[at] && !columns[at].rowActions && !columns[at].headerCell ? at : -1;
+  const lead = columns[at];
+  return lead && !lead.rowActions && !lead.headerCell && !lead.className?.includes("whitespace-nowrap") ? at : -1;
 }
 
 /**
