@@ -174,7 +174,7 @@ test("every page a person reaches has no violations in German on a phone", async
   const { context, page } = await germanPhone(browser);
   // Signed out: a refused sign-in, a session that ended, an invite, an address that isn't a page.
   await startSignIn(page, instance.baseURL, OWNER.email, "not the password", "de");
-  await expect(page.locator("main").getByRole("alert")).toHaveText("E-Mail oder Passwort ist falsch");
+  await expect(page.locator("main").getByRole("alert")).toHaveText("E-Mail oder Passwort ist falsch. Prüfen Sie beides, oder bitten Sie einen Administrator, Ihr Passwort zurückzusetzen.");
   await germanPageClean(page, "/login with an error");
   await page.goto(instance.url("/login?ended=1"));
   await germanPageClean(page, "session ended");

@@ -47,7 +47,8 @@ async function fiveWrongPasswords(page: Page) {
   for (let i = 1; i <= 5; i++) {
     // The email typed once: a refused sign-in keeps it.
     await tryPassword(page, `not bob's password ${i}`, i === 1 ? BOB_EMAIL : undefined);
-    await expect(formAlert(page)).toHaveText("Invalid email or password");
+    // What to do next is said with it (review 44); the words are the same whether or not the account exists.
+    await expect(formAlert(page)).toHaveText("Invalid email or password. Check your email and password, or ask an admin to reset your password.");
     await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
   }
 }

@@ -8,7 +8,7 @@
  * on a desktop and a phone.
  */
 import { expect, test } from "@playwright/test";
-import { signIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
+import { signIn, submitSignIn, untilDashboardHydrated, untilHydrated } from "./support/browser";
 import { OWNER, setUpOwner, useInstance } from "./support/instance";
 import { acceptInvite } from "./support/invites-api";
 import { linkIn, recipientIs, startSmtpServer, type TestSmtp } from "./support/smtp";
@@ -101,6 +101,15 @@ test("forgot password: the link from the message sets a new password once", asyn
   // Mail through a real SMTP server plus two sign-ins (argon2): over a minute on a busy machine.
   test.setTimeout(120_000);
   const page = await (await browser.newContext()).newPage();
+  // A wrong password says what to do next: with mail on, "Forgot password?" (review 44); without, ask an admin
+  // (e2e/activity.spec.ts). The same words for an address nobody has.
+  for (const email of [INVITEE.email, "nobody.here@example.com"]) {
+    await page.goto(instance.url("/login"));
+    await submitSignIn(page, email, "not the password at all");
+    await expect(page.getByRole("alert").filter({ hasText: "Invalid email or password" })).toHaveText(
+      "Invalid email or password. Check your email and password, or reset your password with “Forgot password?” below.",
+    );
+  }
   await page.goto(instance.url("/login"));
   await page.getByRole("link", { name: "Forgot password?" }).click();
   // The sign-in page has an email field too: fill only once the link's page is there.

@@ -5,7 +5,7 @@
  */
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { linesOfEach, signIn, untilDashboardHydrated } from "./support/browser";
-import { dashboardPages, ownerPage, post, seedDashboard, type Seeded } from "./support/dashboard";
+import { dashboardPages, ownerPage, post, seedDashboard, seedLongNames, type Seeded } from "./support/dashboard";
 import { useInstance } from "./support/instance";
 
 const instance = useInstance();
@@ -318,4 +318,71 @@ test("in German a label stays on one line: a dialog's buttons on a phone, an inv
   await expect(actions.first()).toBeVisible();
   expect(await linesOfEach(actions), "an invite's Neu erstellen and Löschen").toEqual((await actions.all()).map(() => 1));
   await context.close();
+});
+
+/** Where a 390 px page falls short beyond sideways scrolling: a wide table's rows without their name, small targets. */
+async function phoneShortfalls(page: Page): Promise<{ unnamedRows: string[]; smallTargets: string[] }> {
+  return page.evaluate(() => {
+    // A table whose box scrolls, scrolled to its right end: the first row's naming cell (or its select checkbox's
+    // neighbour) must still be inside the box.
+    const unnamedRows: string[] = [];
+    for (const table of document.querySelectorAll("table")) {
+      const box = table.parentElement!;
+      if (box.scrollWidth <= box.clientWidth) continue;
+      box.scrollLeft = box.scrollWidth;
+      const cells = [...(table.tBodies[0]?.rows[0]?.cells ?? [])];
+      const naming = cells.find((cell) => !cell.querySelector("input[type=checkbox]") || (cell.textContent ?? "").trim() !== "");
+      const b = box.getBoundingClientRect();
+      const r = naming?.getBoundingClientRect();
+      if (r && (r.left < b.left - 1 || r.right > b.right + 1)) unnamedRows.push(`${table.getAttribute("aria-label")}: "${(naming!.textContent ?? "").slice(0, 30)}" out of view`);
+      box.scrollLeft = 0;
+    }
+    // Every control a finger taps is at least 24 × 24 px (WCAG 2.5.8), except a link inside a sentence and a link
+    // whose row is its target (a stretched ::after).
+    const smallTargets: string[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>("a[href], button, input:not([type=hidden]), select, summary")) {
+      if (!el.checkVisibility() || el.closest(".sr-only, [aria-hidden=true]")) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.right < 0 || r.bottom < 0 || r.left > innerWidth) continue;
+      if (r.width >= 24 && r.height >= 24) continue;
+      const inSentence = el.tagName === "A" && (el.parentElement?.textContent ?? "").trim().length > (el.textContent ?? "").trim().length + 20;
+      const stretched = getComputedStyle(el, "::after").position === "absolute";
+      if (inSentence || stretched) continue;
+      smallTargets.push(`<${el.tagName.toLowerCase()}> "${(el.getAttribute("aria-label") ?? el.textContent ?? "").trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+    }
+    return { unnamedRows, smallTargets: [...new Set(smallTargets)] };
+  });
+}
+
+test("at 390 px with long names, no page scrolls sideways, a wide table keeps each row's name in view, and every target is 24 px (review 44)", async ({ browser }) => {
+  // Names without spaces and many people: the data that widens pages. Each main page in light and dark, the
+  // sign-in pages signed out.
+  test.setTimeout(300_000);
+  const seeded = await ensureSeeded();
+  const longPages = await seedLongNames(instance, seeded);
+  const phone = { width: 390, height: 844 };
+  for (const theme of ["light", "dark"] as const) {
+    const anonymous = await browser.newContext({ viewport: phone });
+    await anonymous.addCookies([{ name: "theme", value: theme, url: instance.baseURL }]);
+    const visitor = await anonymous.newPage();
+    for (const path of ["/login", "/forgot-password", `/invite?token=${seeded.inviteToken}`, "/device", "/reset-password?token=x"]) {
+      await visitor.goto(instance.url(path));
+      await visitor.waitForLoadState("load");
+      expect.soft(await visitor.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), `${path} (${theme}) scrolls sideways`).toBeLessThanOrEqual(0);
+      expect.soft((await phoneShortfalls(visitor)).smallTargets, `${path} (${theme}): targets under 24 px`).toEqual([]);
+    }
+    await anonymous.close();
+
+    const { context, page } = await ownerPage(browser, instance, { theme, viewport: phone });
+    for (const [name, path] of [...dashboardPages(seeded), ...longPages]) {
+      await page.goto(instance.url(path));
+      await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+      const what = `${name} (${path}, ${theme})`;
+      expect.soft(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), `${what} scrolls sideways`).toBeLessThanOrEqual(0);
+      const { unnamedRows, smallTargets } = await phoneShortfalls(page);
+      expect.soft(unnamedRows, `${what}: a scrolled table's rows lose their name`).toEqual([]);
+      expect.soft(smallTargets, `${what}: targets under 24 px`).toEqual([]);
+    }
+    await context.close();
+  }
 });

@@ -114,6 +114,43 @@ describe("message catalogs", () => {
     expect(countedKeys.filter((key) => bare.test(outsideOther(getPath(de, key) as string)) && !neverOne.has(key))).toEqual([]);
   });
 
+  it("an error ends with a full stop when it has more than one sentence, and without one when it is one (review 44)", () => {
+    // Review 39 left it open: "Invalid email or password" beside "Sign-in was refused." and "… Rotate again for a new
+    // one" (two sentences, the last without its stop). The rule (docs/i18n.md, glossary): a refusal of one sentence
+    // (a field's error, the API's message) ends bare, as a label does; a message of two or more ends each sentence,
+    // the last too, with a full stop. German ends as English does.
+    const isError = (key: string) =>
+      /^(serverMessages|forms|publicPages\.signInProblems)\./.test(key) ||
+      /\.errors\./.test(key) ||
+      /\.(\w*Failed|\w*Invalid|invalid\w*|\w*Refused|wrongCode|accessDenied)$/.test(key);
+    // zxcvbn's warnings and suggestions are sentences of one message, passwordWeak's "{warning} {suggestion}".
+    const partOfOne = (key: string) => /^serverMessages\.password(Warning|Suggestion)/.test(key);
+    // Not refusals: what a test or a request did, said as a confirmation.
+    const confirmations = new Set(["serverMessages.ldapConnected", "serverMessages.resetLinkOnItsWay"]);
+    // Reasons another message quotes before a sentence of its own ("… fails on them: {reason} Directory users can't
+    // sign in until it passes."): their stop ends the quoted sentence (ldapPage.savedOnFailing, providersPage.savedFailing).
+    const quotedReason = (key: string) => /^serverMessages\.(ldap(NotConfigured|OwnerNotFound|BindRefused|NoSearchBase|HostNotFound|Unreachable)|addressMetadata|discovery\w+)$/.test(key);
+    // Innermost placeholders to "{}" (a plural's branches included), tags and abbreviations out.
+    const bare = (text: string) => {
+      let plain = text.replace(/<[^>]+>/g, "").replace(/\b(e\.g|i\.e|z\. ?B|d\. ?h)\./g, "");
+      while (/\{[^{}]*[^{}\s][^{}]*\}/.test(plain)) plain = plain.replace(/\{[^{}]*[^{}\s][^{}]*\}/g, "{}");
+      return plain.trim();
+    };
+    // A sentence ends at . ! ? before a capital, or at a placeholder that stands for one ("{reason} Until it passes").
+    const sentences = (text: string) => 1 + (bare(text).match(/([.!?]|^\{\}|[.!?:] \{\})\s+(?=[A-Z“"])/g)?.length ?? 0);
+    const endsWithStop = (text: string) => /[.!?][”")]?$/.test(bare(text));
+    const slips = englishTexts()
+      .filter(({ key }) => isError(key) && !partOfOne(key) && !confirmations.has(key) && !quotedReason(key))
+      .flatMap(({ key, text }) => {
+        const many = sentences(text) > 1;
+        return (["en", "de"] as const).flatMap((lang) => {
+          const said = lang === "en" ? text : (getPath(de, key) as string);
+          return endsWithStop(said) === many ? [] : [`${lang} ${key}: "${said}" (${many ? "several sentences: end with a full stop" : "one sentence: no full stop"})`];
+        });
+      });
+    expect(slips).toEqual([]);
+  });
+
   it("no message is empty", () => {
     for (const [key] of english) expect(key && (getPath(en, key) as string).trim()).toBeTruthy();
     for (const [key] of german) expect(key && (getPath(de, key) as string).trim()).toBeTruthy();

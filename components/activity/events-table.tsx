@@ -21,7 +21,7 @@ function Party({ party, filterKey, links }: { party: ActivityParty | null; filte
       {party.id ? (
         <Link
           href={`/activity?${new URLSearchParams({ [filterKey]: party.id })}`}
-          className="font-medium text-slate-900 hover:text-indigo-600"
+          className="py-1.5 font-medium text-slate-900 hover:text-indigo-600"
           title={filterKey === "actor" ? t("onlyActor") : t("onlyTarget")}
         >
           {label}
@@ -35,7 +35,7 @@ function Party({ party, filterKey, links }: { party: ActivityParty | null; filte
         {party.id && links.has(partyKey(party.type, party.id)) && (
           <>
             {" · "}
-            <Link href={links.get(partyKey(party.type, party.id))!} className="text-indigo-700 underline" aria-label={OPENABLE.has(party.type) ? t(`open.${party.type as "user" | "group" | "token"}`, { label }) : t("openOther", { type: partyTypeName(te, party.type), label })}>
+            <Link href={links.get(partyKey(party.type, party.id))!} className="py-1.5 text-indigo-700 underline" aria-label={OPENABLE.has(party.type) ? t(`open.${party.type as "user" | "group" | "token"}`, { label }) : t("openOther", { type: partyTypeName(te, party.type), label })}>
               {t("openLink")}
             </Link>
           </>
@@ -56,7 +56,9 @@ export function EventsTable({ events, groupNames, links = new Map() }: { events:
     {
       id: "time",
       header: t("time"),
-      className: "whitespace-nowrap px-4 py-3 align-top text-slate-700",
+      // Wide enough for "2 minutes ago" on one line, without whitespace-nowrap: the column that names the row is
+      // pinned on a phone (components/ui/data-table.tsx), and a date may wrap there.
+      className: "min-w-32 px-4 py-3 align-top text-slate-700",
       cell: (event) => (
         <>
           <RelativeTime date={event.occurredAt} />
@@ -80,7 +82,9 @@ export function EventsTable({ events, groupNames, links = new Map() }: { events:
     {
       id: "details",
       header: t("details"),
-      className: "px-4 py-3 align-top text-slate-700",
+      // min-w-64: a long redirect URI or group name wraps into a few lines instead of a column one word wide, which
+      // made an application's event a screen tall (review 44); the table scrolls in its box for it.
+      className: "min-w-64 px-4 py-3 align-top text-slate-700",
       cell: (event) => (
         <ul className="space-y-0.5">
           {detailLines(te, event, groupNames, roleOf).map((line, i) => (

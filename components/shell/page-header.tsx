@@ -41,7 +41,7 @@ export function DetailHeader({
 }) {
   return (
     <div>
-      <Link href={backHref} className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
+      <Link href={backHref} className="py-1.5 text-sm font-medium text-indigo-600 hover:text-indigo-500">
         {backLabel}
       </Link>
       <div className="mt-2 flex flex-wrap items-center justify-between gap-4">

@@ -76,6 +76,7 @@ export function DataTable<T>({
   // One translator for every sort link's label, rather than one per link.
   const t = useTranslations("table");
   if (rows.length === 0) return <>{empty}</>;
+  const lead = leadColumn(columns);
   const sortHref: HrefForSort | undefined =
     typeof hrefForSort === "object" ? (key, order) => hrefForSort[key]?.[order] ?? "" : hrefForSort;
   return (
@@ -90,7 +91,7 @@ export function DataTable<T>({
         <thead className="sticky top-0 z-10 bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
           <tr>
             {columns.map((column) => (
-              <HeaderCell key={column.id} column={column} sort={sort} hrefForSort={sortHref} t={t} />
+              <HeaderCell key={column.id} column={column} sort={sort} hrefForSort={sortHref} t={t} pin={pinnedLeft(columns, lead, column, "header")} />
             ))}
           </tr>
         </thead>
@@ -98,8 +99,8 @@ export function DataTable<T>({
           {rows.map((row) => (
             <tr key={rowKey(row)} className={rowClassName}>
               {columns.map((column) => (
-                <td key={column.id} className={pinned(column, column.className ?? "px-4 py-3 text-slate-700", "row")}>
-                  {column.cell(row)}
+                <td key={column.id} className={`${pinned(column, column.className ?? "px-4 py-3 text-slate-700", "row")} ${pinnedLeft(columns, lead, column, "row")}`}>
+                  {column === columns[lead] ? <div className="max-sm:min-w-28 max-sm:max-w-[40vw]">{column.cell(row)}</div> : column.cell(row)}
                 </td>
               ))}
             </tr>
@@ -124,6 +125,34 @@ function pinned<T>(column: DataColumn<T>, className: string, surface: "row" | "h
   return `${className} ${background} whitespace-nowrap max-sm:sticky max-sm:right-0 max-sm:shadow-[-6px_0_6px_-6px_rgb(15_23_42/0.25)] max-sm:[&>div]:flex-col max-sm:[&>div]:items-stretch`;
 }
 
+/**
+ * The column that names the row (the first but a leading select-all checkbox); -1: none. A column that keeps its
+ * text on one line (whitespace-nowrap: a delivery's address) isn't pinned: capped, it would run out of its cell;
+ * uncapped, a long address would pin most of a phone.
+ */
+function leadColumn<T>(columns: Array<DataColumn<T>>): number {
+  const at = columns[0]?.headerCell ? 1 : 0;
+  const lead = columns[at];
+  return lead && !lead.rowActions && !lead.headerCell && !lead.className?.includes("whitespace-nowrap") ? at : -1;
+}
+
+/**
+ * Below the sm breakpoint the column that names the row (and a select checkbox before it) sticks to the box's left
+ * edge while the other columns scroll under it, so a row is still known when its last columns are in view (review 44:
+ * on a 390 px phone, scrolling Users or a person's sessions to the right left rows without a name). It is 7 rem to
+ * 40 % of the screen wide: a long name without spaces wraps instead of filling the phone, and a name that may break
+ * anywhere (an application's) isn't squeezed to a letter or two a line by the columns beside it.
+ */
+function pinnedLeft<T>(columns: Array<DataColumn<T>>, lead: number, column: DataColumn<T>, surface: "row" | "header"): string {
+  const at = columns.indexOf(column);
+  if (lead < 0 || at > lead) return "";
+  // Whole class names, so that Tailwind finds them in this file.
+  const background = surface === "row" ? "max-sm:bg-white" : "max-sm:bg-slate-50";
+  if (at < lead) return `${background} max-sm:sticky max-sm:left-0 max-sm:w-12 max-sm:min-w-12`;
+  const left = lead === 1 ? "max-sm:left-12" : "max-sm:left-0";
+  return `${background} max-sm:sticky ${left} max-sm:shadow-[6px_0_6px_-6px_rgb(15_23_42/0.25)]`;
+}
+
 type TableTranslator = ReturnType<typeof useTranslations<"table">>;
 
 function HeaderCell<T>({
@@ -131,15 +160,18 @@ function HeaderCell<T>({
   sort,
   hrefForSort,
   t,
+  pin,
 }: {
   column: DataColumn<T>;
   sort: TableSort;
   hrefForSort?: (key: string, order: SortOrder) => string;
   t: TableTranslator;
+  /** The classes that pin it to the left on a phone (pinnedLeft), or "". */
+  pin: string;
 }) {
   if (column.headerCell) {
     return (
-      <th scope="col" className="w-10 px-4 py-3">
+      <th scope="col" className={`w-10 px-4 py-3 ${pin}`}>
         <span className="sr-only">{column.header}</span>
         {column.headerCell}
       </th>
@@ -157,13 +189,13 @@ function HeaderCell<T>({
   const ariaSort = activeSort ? (sort!.order === "asc" ? "ascending" : "descending") : undefined;
   if (sorts.length === 0 || !hrefForSort || column.unsortableReason) {
     return (
-      <th scope="col" className={pinned(column, "px-4 py-3", "header")} title={column.unsortableReason}>
+      <th scope="col" className={`${pinned(column, "px-4 py-3", "header")} ${pin}`} title={column.unsortableReason}>
         {[column.header, ...(column.alsoSortBy ?? []).map((s) => s.header)].join(" · ")}
       </th>
     );
   }
   return (
-    <th scope="col" className="px-4 py-3" aria-sort={ariaSort}>
+    <th scope="col" className={`px-4 py-3 ${pin}`} aria-sort={ariaSort}>
       <span className="inline-flex flex-wrap items-center gap-x-2">
         {sorts.map((s, i) => (
           <span key={s.key} className="inline-flex items-center gap-2">
@@ -195,7 +227,8 @@ function SortLink({
   return (
     <Link
       href={hrefForSort(sortKey, nextOrder)}
-      className="inline-flex items-center gap-1 whitespace-nowrap uppercase hover:text-slate-900"
+      // py-1: 24 px tall, a finger's smallest target (WCAG 2.5.8), not the 16 px of its text.
+      className="inline-flex items-center gap-1 whitespace-nowrap py-1 uppercase hover:text-slate-900"
       scroll={false}
       aria-label={t(nextOrder === "asc" ? "sortAscending" : "sortDescending", { column: header })}
     >

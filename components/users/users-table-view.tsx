@@ -111,7 +111,8 @@ export function UsersTableView({
     },
     { id: "role", header: t("role"), sortKey: "role", cell: (user) => team(`roles.${user.role}.name`) },
     { id: "status", header: t("status"), sortKey: "status", className: "px-4 py-3", cell: (user) => <StatusPill status={user.status} label={status(user.status)} /> },
-    { id: "groups", header: t("groups"), cell: (user) => user.groups ?? <span className="text-slate-500">—</span> },
+    // min-w-48: a list of long group names wraps into a few lines, not one word a line (review 44).
+    { id: "groups", header: t("groups"), className: "min-w-48 px-4 py-3 text-slate-700", cell: (user) => user.groups ?? <span className="text-slate-500">—</span> },
     // two-factor: whether the person has a second factor (types and counts are on their page).
     { id: "mfa", header: t("twoFactor"), cell: (user) => (user.mfa ? team("on") : team("off")) },
     { id: "idp", header: t("identityProvider"), className: "px-4 py-3", cell: (user) => <SourcePill source={user.source} t={sources} /> },

@@ -85,6 +85,37 @@ export async function seedDashboard(instance: Instance): Promise<Seeded> {
   };
 }
 
+/**
+ * Review 44's long data, added to a seeded instance: names without spaces (a 60-character email,
+ * "Wolfeschlegelsteinhausenbergerdorff"), a long group, service user, token and application name, long redirect
+ * URIs, and enough people for a second page. Returns the pages that show them.
+ */
+export async function seedLongNames(instance: Instance, seeded: Seeded): Promise<[string, string][]> {
+  const token = seeded.ownerToken;
+  const word = "Wolfeschlegelsteinhausenbergerdorff";
+  const group = await post<{ id: string }>(instance, token, "/api/groups", { name: "Infrastructure-and-platform-engineering-operations-on-call" });
+  const person = await post<{ id: string }>(instance, token, "/api/users", {
+    name: word,
+    email: `${"averyverylonglocalpartwithoutanybreaks".padEnd(38, "x")}@subdomain-example.org`,
+    role: "user",
+    auto_groups: [group.id, seeded.groupId],
+  });
+  for (let i = 0; i < 26; i++) await post(instance, token, "/api/users", { name: `Person${i}${word}`, email: `person.${i}.${"x".repeat(30)}@example-company.com`, role: "user" });
+  const bot = await post<{ id: string }>(instance, token, "/api/users", { name: `svc-${word}-deployment`, role: "user", is_service_user: true });
+  await post(instance, token, `/api/users/${bot.id}/tokens`, { name: "terraform-production-infrastructure-deployment-pipeline", expires_in: 30 });
+  await post(instance, token, `/api/users/${seeded.ownerId}/tokens`, { name: "personal-automation-token-for-the-ansible-playbooks", expires_in: 30 });
+  const uri = "https://very-long-subdomain-name-for-the-application.internal.example-company.com/oauth2/callback/generic_oauth";
+  const app = await post<{ id: string }>(instance, token, "/api/applications", { name: "Unternehmensressourcenplanungssoftwareverwaltung", type: "web", redirect_uris: [uri, `${uri}/second`] }, 201);
+  return [
+    ["long-user", `/team/users/${person.id}`],
+    ["long-group", `/team/groups/${group.id}`],
+    ["long-service-user", `/team/service-users/${bot.id}`],
+    ["long-application", `/settings/applications/${app.id}`],
+    ["long-user-activity", `/activity?target=${person.id}`],
+    ["appearance", "/settings/appearance"],
+  ];
+}
+
 /** The signed-in pages a person walks through, by name. */
 export function dashboardPages(seeded: Seeded): [string, string][] {
   return [

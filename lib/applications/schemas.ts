@@ -159,7 +159,7 @@ export const updateApplicationSchema = z.object({
 export type UpdateApplicationInput = z.output<typeof updateApplicationSchema>;
 
 /** The 409 of a rotation whose `replaces` names a secret already replaced. */
-export const SECRET_ROTATED_MEANWHILE = "The client secret was rotated meanwhile (another rotation finished first): the secret it showed is the one that works. Rotate again for a new one";
+export const SECRET_ROTATED_MEANWHILE = "The client secret was rotated meanwhile (another rotation finished first): the secret it showed is the one that works. Rotate again for a new one.";
 
 /**
  * Body of POST /api/applications/{id}/rotate-secret (may be empty): `replaces` names the secret the caller

@@ -146,19 +146,19 @@ export function refusalRef(reason: RefusalReason, source: string | MessageRef): 
 export function refusalMessage(reason: RefusalReason, sourceName: string): string {
   switch (reason) {
     case "no_email":
-      return `${sourceName} did not share a usable email address, which Latchkey needs to set up your account.`;
+      return `${sourceName} did not share a usable email address, which Latchkey needs to set up your account`;
     case "email_not_verified":
-      return `${sourceName} did not confirm that your email address is verified.`;
+      return `${sourceName} did not confirm that your email address is verified`;
     case "email_taken":
       return `An account with your email already exists in Latchkey, and ${sourceName} is not allowed to link to it. Ask an admin.`;
     case "not_invited":
       return `You don't have a Latchkey account yet. Ask an admin to add you before signing in with ${sourceName}.`;
     case "domain_not_allowed":
-      return `Accounts of your email domain can't sign in with ${sourceName}.`;
+      return `Accounts of your email domain can't sign in with ${sourceName}`;
     case "blocked_user":
       return "Your account is blocked. Ask an admin.";
     case "service_user":
-      return "Service users can't sign in.";
+      return "Service users can't sign in";
     case "pending_approval":
       return "Your account is waiting for an admin's approval. Try again once an admin has approved it.";
     case "privileged_account":

@@ -30,9 +30,9 @@ export async function assertPrivilegedSignupAccepted(q: Tx, accountId: string, b
   if (accepted || !(await makesPrivilegedAccounts(q, accountId, after))) return;
   if (before && (await makesPrivilegedAccounts(q, accountId, before))) return;
   if (await grantIsPrivileged(q, accountId, { role: after.role, groupIds: [] })) {
-    const message = `New accounts get the role "${after.role}" (with their default groups), which holds more than a user's powers: anyone this source lets in gets them, without anyone's approval. Confirm it, choose the user or auditor role, or stop the source creating accounts by itself (approval, or existing people only)`;
+    const message = `New accounts get the role "${after.role}" (with their default groups), which holds more than a user's powers: anyone this source lets in gets them, without anyone's approval. Confirm it, choose the user or auditor role, or stop the source creating accounts by itself (approval, or existing people only).`;
     throw new Invalid(message, { [ACCEPT_PRIVILEGED_SIGNUP]: [message] }).keyed("privilegedSignup", { role: after.role });
   }
-  const message = "New accounts can get groups (default groups, or groups a directory group maps to) that hold more than a user's powers: anyone this source lets in can get them, without anyone's approval. Confirm it, give new people groups without such powers, or stop the source creating accounts by itself (approval, or existing people only)";
+  const message = "New accounts can get groups (default groups, or groups a directory group maps to) that hold more than a user's powers: anyone this source lets in can get them, without anyone's approval. Confirm it, give new people groups without such powers, or stop the source creating accounts by itself (approval, or existing people only).";
   throw new Invalid(message, { [ACCEPT_PRIVILEGED_SIGNUP]: [message] }).keyed("privilegedSignupGroups");
 }

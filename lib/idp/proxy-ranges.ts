@@ -34,7 +34,7 @@ export function publicRangeProblem(range: string): { message: string; ref: Messa
   });
   if (contained) return null;
   return {
-    message: `${range} includes public internet addresses: only a proxy on your own network (loopback, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7) may be trusted to name the user.`,
+    message: `${range} includes public internet addresses: only a proxy on your own network (loopback, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7) may be trusted to name the user`,
     ref: { key: "rangePublic", params: { range } },
   };
 }

@@ -78,7 +78,7 @@ export async function confirmTotpSetup(actor: Actor, input: z.input<typeof totpC
   const { label } = await me(actor, actor.userId);
   return write(actor, async (tx) => {
     const row = await totpRow(tx, actor.userId);
-    if (!row || row.confirmedAt) throw new PreconditionFailed("Start setting up the authenticator app again.");
+    if (!row || row.confirmedAt) throw new PreconditionFailed("Start setting up the authenticator app again");
     const step = acceptedTotpStep(openTotpSecret(row), code, now, null);
     if (step === null) throw new Invalid(WRONG_TOTP_CODE, { code: [WRONG_TOTP_CODE] });
     const hadCodes = (await recoveryCodesLeft(tx, actor.userId)) > 0;
@@ -122,7 +122,7 @@ export async function regenerateRecoveryCodes(actor: Actor, proof: FactorProof |
   assertSelf(actor, actor.userId, "You can only make your own recovery codes");
   const label = userLabel(openIdentity(await assertProvesItsThem(actor, proof, "recovery_codes.regenerate", meta, now)));
   return write(actor, async (tx) => {
-    if (!hasFactor(await mfaSummary(tx, actor.userId))) throw new PreconditionFailed("Set up a second factor first.");
+    if (!hasFactor(await mfaSummary(tx, actor.userId))) throw new PreconditionFailed("Set up a second factor first");
     const codes = await replaceRecoveryCodes(tx, actor.accountId, actor.userId, now);
     await factorEvent(tx, actor, label, "mfa.recovery_codes.regenerated", undefined, meta, now);
     return codes;

@@ -72,9 +72,9 @@ export async function verifiedCredential(
 
 /** Stores the passkey under the person (in the caller's transaction), after the count and uniqueness checks. */
 export async function insertPasskey(tx: Tx, owner: { accountId: string; userId: string }, name: string, credential: VerifiedCredential, now: Date): Promise<PasskeyRow> {
-  if ((await passkeyRowsOf(tx, owner.userId)).length >= MAX_PASSKEYS) throw new Conflict(`You have ${MAX_PASSKEYS} passkeys, the most there can be.`).keyed("passkeysAtMost", { max: MAX_PASSKEYS });
+  if ((await passkeyRowsOf(tx, owner.userId)).length >= MAX_PASSKEYS) throw new Conflict(`You have ${MAX_PASSKEYS} passkeys, the most there can be`).keyed("passkeysAtMost", { max: MAX_PASSKEYS });
   const [taken] = await tx.select({ id: mfaPasskeys.id }).from(mfaPasskeys).where(eq(mfaPasskeys.credentialId, credential.id)).limit(1);
-  if (taken) throw new Conflict("This passkey is already registered.");
+  if (taken) throw new Conflict("This passkey is already registered");
   const id = crypto.randomUUID();
   const [row] = await tx
     .insert(mfaPasskeys)

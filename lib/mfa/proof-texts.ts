@@ -4,7 +4,7 @@ export const WRONG_TOTP_CODE = "That code is not right. Check your app's clock a
 export const CODE_REQUIRED = "Enter the code from your authenticator app";
 /** The sign-in's second step takes a code from the app or a recovery code (lib/mfa/second-step.ts). */
 export const STEP_CODE_REQUIRED = "Enter the code from your authenticator app or a recovery code";
-export const SIGN_IN_AGAIN = `Sign in again first: without a password, a sign-in in the last ${RECENT_SIGN_IN_MINUTES} minutes shows it's you.`;
+export const SIGN_IN_AGAIN = `Sign in again first: without a password, a sign-in in the last ${RECENT_SIGN_IN_MINUTES} minutes shows it's you`;
 
 /** What the person must give to prove it's them: "password", "code", or nothing to type ("recent_sign_in"). */
 export type ProofKind = "password" | "code" | "recent_sign_in";

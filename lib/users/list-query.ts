@@ -274,7 +274,7 @@ function sortValueSql(key: UserSort["key"], q: UserListQuery): SQL {
 }
 
 function tooManyToSort(key: UserSort["key"], total: number): Invalid {
-  const message = `Sorting by ${key} needs a search or filter that matches at most ${NAME_SORT_LIMIT.toLocaleString("en")} users (this matches ${total.toLocaleString("en")}): ${key}s are encrypted, so each is decrypted to sort.`;
+  const message = `Sorting by ${key} needs a search or filter that matches at most ${NAME_SORT_LIMIT.toLocaleString("en")} users (this matches ${total.toLocaleString("en")}): ${key}s are encrypted, so each is decrypted to sort`;
   return new Invalid(message, { sort: [message] }).keyed("sortNeedsFilter", { key, max: NAME_SORT_LIMIT, total });
 }
 

@@ -18,7 +18,7 @@ export default async function ForgotPasswordPage() {
       <div className="space-y-4">
         {mail ? <ForgotPasswordForm /> : <Alert tone="info">{t("noMail")}</Alert>}
         <p className="text-center text-sm text-slate-600">
-          <Link href="/login" className="font-medium text-indigo-600 hover:text-indigo-500">{t("backToSignIn")}</Link>
+          <Link href="/login" className="py-1.5 font-medium text-indigo-600 hover:text-indigo-500">{t("backToSignIn")}</Link>
         </p>
       </div>
     </AuthCard>

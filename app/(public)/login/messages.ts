@@ -9,6 +9,9 @@ import { CREDENTIALS_MISSING } from "@/lib/sign-in/nextauth";
 import { sayMessage } from "@/lib/errors";
 import { REFUSAL_REASONS, refusalRef, type RefusalReason } from "@/lib/idp/external-sign-in";
 import { NOT_THE_PERSON } from "@/lib/sessions/only-person";
+import { instanceAccountId } from "@/lib/instance/account";
+import { mailIsOn } from "@/lib/mail/settings";
+import { signInOptions } from "@/lib/idp/sign-in-options";
 
 /** "Too many attempts. Try again in N minutes." for a throttle's Retry-After. */
 export async function waitMessage(retryAfterSeconds: number): Promise<string> {
@@ -29,8 +32,11 @@ export async function credentialsMessage(code: string | undefined, usernames: bo
     const reason = code.slice("refused_".length) as RefusalReason;
     if (REFUSAL_REASONS.includes(reason)) return sayMessage(await getTranslations("serverMessages"), refusalRef(reason, { key: "sourceDirectory" }));
   }
-  const forms = await getTranslations("forms");
-  return usernames ? forms("invalidUsernameCredentials") : forms("invalidCredentials");
+  // The same words whether or not the account exists (the API's code stays sign_in.failed); then what to do next:
+  // "Forgot password?" only where it can send the link (mail is on, passwords are local), else an admin.
+  const accountId = await instanceAccountId();
+  const canMail = accountId !== null && (await mailIsOn(accountId)) && (await signInOptions()).localLoginEnabled;
+  return t(usernames ? "wrongUsernameOrPassword" : "wrongEmailOrPassword", { forgot: canMail ? "yes" : "no" });
 }
 
 /** The message for /login?error=…, or null for an unknown code. */

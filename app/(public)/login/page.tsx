@@ -79,7 +79,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
         )}
         {showForm && <LoginForm email={await signInPrefill()} callbackUrl={callbackUrl} usernames={options.ldapEnabled} passkeys={passkeys} />}
         {passkeys && <PasskeySignIn callbackUrl={callbackUrl} autofill={showForm} />}
-        {options.localLoginEnabled && <p className="text-center text-sm"><Link href="/forgot-password" className="font-medium text-indigo-600 hover:text-indigo-500">{t("forgotPassword")}</Link></p>}
+        {options.localLoginEnabled && <p className="text-center text-sm"><Link href="/forgot-password" className="py-1.5 font-medium text-indigo-600 hover:text-indigo-500">{t("forgotPassword")}</Link></p>}
         {!showForm && !passkeys && providers.length === 0 && (
           <Alert tone="info">{t("noMethod")}</Alert>
         )}

@@ -21,7 +21,7 @@ export default async function ResetPasswordPage() {
         {usable ? <ResetPasswordForm /> : <Alert tone="error">{t("invalidLink")}</Alert>}
         {!usable && <UnusableLinkNote kind="reset" held={link.fingerprint} />}
         <p className="text-center text-sm text-slate-600">
-          <Link href={usable ? "/login" : "/forgot-password"} className="font-medium text-indigo-600 hover:text-indigo-500">
+          <Link href={usable ? "/login" : "/forgot-password"} className="py-1.5 font-medium text-indigo-600 hover:text-indigo-500">
             {usable ? t("backToSignIn") : t("askNew")}
           </Link>
         </p>

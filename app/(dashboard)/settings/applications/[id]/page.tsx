@@ -50,7 +50,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
   return (
     <section aria-labelledby="application-heading" className="space-y-6">
       <nav aria-label={t("breadcrumb")} className="text-sm">
-        <Link href="/settings/applications" className="text-slate-600 underline hover:text-slate-900">
+        <Link href="/settings/applications" className="py-1.5 text-slate-600 underline hover:text-slate-900">
           {t("title")}
         </Link>
       </nav>

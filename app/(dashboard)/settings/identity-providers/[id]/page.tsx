@@ -59,7 +59,7 @@ export default async function ProviderPage({
   const groups = await groupChoicesOf(actor.accountId);
   return (
     <div className="space-y-4">
-      <Link href="/settings/identity-providers" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
+      <Link href="/settings/identity-providers" className="py-1.5 text-sm font-medium text-indigo-600 hover:text-indigo-500">
         {t("backToList")}
       </Link>
       <div className="flex flex-wrap items-center justify-between gap-4">

@@ -23,7 +23,7 @@ export default async function NewProviderPage() {
   const groups = await groupChoicesOf(actor.accountId);
   return (
     <div className="space-y-4">
-      <Link href="/settings/identity-providers" className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
+      <Link href="/settings/identity-providers" className="py-1.5 text-sm font-medium text-indigo-600 hover:text-indigo-500">
         {t("backToList")}
       </Link>
       <h2 className="text-xl font-semibold text-slate-900">{t("addProvider")}</h2>

@@ -18,7 +18,7 @@ export default async function NewRolePage() {
   return (
     <section aria-labelledby="new-role-heading" className="space-y-4">
       <nav aria-label={t("breadcrumb")} className="text-sm">
-        <Link href="/settings/roles" className="text-slate-600 underline hover:text-slate-900">
+        <Link href="/settings/roles" className="py-1.5 text-slate-600 underline hover:text-slate-900">
           {t("title")}
         </Link>
       </nav>

@@ -46,7 +46,7 @@ export default async function GroupPage({ params }: Props) {
   return (
     <>
       <nav aria-label={t("breadcrumb")} className="mb-2 text-sm">
-        <Link href="/team/groups" className="text-slate-600 underline hover:text-slate-900">
+        <Link href="/team/groups" className="py-1.5 text-slate-600 underline hover:text-slate-900">
           {nav("groups")}
         </Link>
         <span aria-hidden className="px-2 text-slate-500">
