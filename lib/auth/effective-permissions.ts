@@ -126,6 +126,14 @@ export async function rolesGrantedByGroups(q: Db, accountId: string, groupIds: r
   return [...new Set(found.map((r) => r.roleId))];
 }
 
+/** The names of the given role ids (built-in and custom), in the order given; an id that names no role is left out. */
+export async function roleNames(q: Db, accountId: string, roleIds: readonly string[]): Promise<string[]> {
+  const custom = roleIds.filter((id) => !isBuiltInRole(id));
+  const rows = custom.length ? await q.select({ id: roles.id, name: roles.name }).from(roles).where(and(eq(roles.accountId, accountId), inArray(roles.id, custom))) : [];
+  const names = new Map<string, string>(rows.map((r) => [r.id, r.name]));
+  return roleIds.flatMap((id) => (isBuiltInRole(id) ? [BUILT_IN_ROLES[id].name] : names.has(id) ? [names.get(id)!] : []));
+}
+
 /** A change of someone's permissions for an activity event: before → after in catalogue order, or nothing when they are the same. */
 export function permissionChange(before: ReadonlySet<Permission>, after: ReadonlySet<Permission>): { permissions: { from: Permission[]; to: Permission[] } } | Record<string, never> {
   if (before.size === after.size && [...before].every((p) => after.has(p))) return {};

@@ -17,6 +17,7 @@ import { describeSightings, scanDatabase } from "@/test/at-rest-scan";
 import { createAccount, createUser, eventsOf, META, updateUserRow } from "@/test/factories";
 import { AUTHENTIK, KEYCLOAK } from "@/test/imported-hash-vectors/vectors";
 import { runUsersCommand } from "./users-command";
+import { createRole } from "@/lib/roles/roles";
 import { systemActor } from "@/lib/auth/system-actor";
 import { IMPORT_MAX_BYTES, IMPORT_MAX_PEOPLE, runImport } from "./users-import";
 
@@ -263,16 +264,17 @@ describe("npm run users -- import", () => {
 
   it("a group that gives roles here is named with them: the old system's 'Admins' may be a powerful group (review 42's left item)", async () => {
     const admins = crypto.randomUUID();
+    const nightShift = await createRole(systemActor(accountId, "test"), { name: "Night shift", description: "", permissions: ["users:read"] }, META);
     await writeSystem(async (tx) => {
       await tx.insert(groups).values({ id: admins, accountId, name: "Admins" });
       await tx.insert(groupRoles).values([
         { groupId: admins, roleId: "admin", accountId },
-        { groupId: admins, roleId: "auditor", accountId },
+        { groupId: admins, roleId: nightShift.id, accountId },
       ]);
     });
     const file = csv(HEADER, `zq-gia@example.com,Zqmarker Gia,,${annHash},,admins;Ops`);
     const dry = text(await runUsersCommand(["import", file]));
-    expect(dry).toContain("line 2: would create zq-gia@example.com: user, username zq-gia, groups admins (gives the roles Admin, Auditor), Ops, bcrypt password");
+    expect(dry).toContain("line 2: would create zq-gia@example.com: user, username zq-gia, groups admins (gives the roles Admin, Night shift), Ops, bcrypt password");
   });
 
   it("--create-groups creates the missing groups, in the dry run only as a plan", async () => {

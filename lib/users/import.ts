@@ -35,8 +35,7 @@ import { DomainError, type FieldErrors } from "@/lib/errors";
 import { createGroupIn } from "@/lib/groups/groups";
 import { groupNamesById } from "@/lib/groups/membership";
 import { groupNameKey } from "@/lib/groups/records";
-import { rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
-import { allRoles } from "@/lib/roles/records";
+import { roleNames, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
 import { parseOrThrow } from "@/lib/http/validation";
 import { idByBlindIndex } from "./blind-index-lookup";
 import { createUserIn } from "./lifecycle";
@@ -210,12 +209,9 @@ type GroupPlan = { ids: Map<string, string>; problems: Map<string, string>; crea
 /** The roles each of these groups gives its members, by group id (only the groups that give any). */
 async function rolesGivenBy(tx: Tx, accountId: string, groupIds: Iterable<string>): Promise<Map<string, string[]>> {
   const gives = new Map<string, string[]>();
-  let names: Map<string, string> | undefined;
   for (const groupId of new Set(groupIds)) {
-    const roleIds = await rolesGrantedByGroups(tx, accountId, [groupId]);
-    if (roleIds.length === 0) continue;
-    names ??= new Map((await allRoles(tx, accountId)).map((r) => [r.id, r.name]));
-    gives.set(groupId, roleIds.map((id) => names!.get(id) ?? id).sort());
+    const names = await roleNames(tx, accountId, await rolesGrantedByGroups(tx, accountId, [groupId]));
+    if (names.length > 0) gives.set(groupId, names.sort());
   }
   return gives;
 }
