@@ -74,12 +74,15 @@ function newPool(url: string, size: number, options?: string): pg.Pool {
   return pool;
 }
 
+/** Where a server and the commands beside it (backup, restore) take the database's password. */
+export const PASSWORD_IN_URL_OR_ENV = "put it in DATABASE_URL (postgres://user:password@host:5432/database) or in PGPASSWORD";
+
 /**
  * Why a connection failed, in words an operator can act on. Asked for a password it wasn't given, node-postgres says
  * only "SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string" (PostgreSQL 14 and later ask by SCRAM);
  * r45 met it running `db:copy` without PGPASSWORD. `whereItGoes` says where this command takes the password.
  */
-export function connectionFailure(err: unknown, whereItGoes: string): string {
+export function connectionFailure(err: unknown, whereItGoes: string = PASSWORD_IN_URL_OR_ENV): string {
   const message = err instanceof Error ? err.message : String(err);
   if (/client password must be a (non-empty )?string/.test(message)) return `the server asks for a password, and none was given: ${whereItGoes}`;
   return message;
@@ -92,7 +95,7 @@ async function prepare(pool: pg.Pool, url: string): Promise<void> {
     client = await pool.connect();
   } catch (err) {
     throw new DatabaseStartError(
-      `cannot connect to PostgreSQL at ${describe(url)}: ${connectionFailure(err, "put it in DATABASE_URL (postgres://user:password@host:5432/database) or in PGPASSWORD")}`,
+      `cannot connect to PostgreSQL at ${describe(url)}: ${connectionFailure(err)}`,
     );
   }
   try {

@@ -13,7 +13,9 @@ import "@/lib/db/sqlite-uri";
 import fs from "node:fs";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
-import { tablesInCopyOrder } from "@/lib/db/copy-to-postgres";
+import type pg from "pg";
+import { describeTarget, tablesInCopyOrder } from "@/lib/db/copy-to-postgres";
+import { connectionFailure } from "@/lib/db/postgres";
 import { sqliteHasTable } from "@/lib/db/sqlite-has-table";
 import type { BackupSeal } from "./backup-seal";
 import { ENCRYPTED_COLUMNS, ENCRYPTED_JSON_FIELDS } from "./encrypted-columns";
@@ -49,6 +51,13 @@ export class BackupRefusedError extends Error {
 }
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Connects backup's source or restore's target; a failed connection is refused in words an operator can act on. */
+export async function connectOrRefuse(client: pg.Client, url: string): Promise<void> {
+  await client.connect().catch((err: unknown) => {
+    throw new BackupRefusedError(`cannot connect to ${describeTarget(url)}: ${connectionFailure(err)}`);
+  });
+}
 
 /**
  * Creates an empty file only its owner can read (refused if it exists). Backup

@@ -22,14 +22,14 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { SQLiteInsertValue, SQLiteTable } from "drizzle-orm/sqlite-core";
 import pg from "pg";
 import { describeTarget, tablesInCopyOrder } from "@/lib/db/copy-to-postgres";
-import { connectionFailure, parseInt8AsNumber, POSTGRES_MIGRATIONS } from "@/lib/db/postgres";
+import { parseInt8AsNumber, POSTGRES_MIGRATIONS } from "@/lib/db/postgres";
 import * as pgSchema from "@/lib/db/schema.pg";
 import * as sqliteSchema from "@/lib/db/schema.sqlite";
 import { SQLITE_MIGRATIONS } from "@/lib/db/sqlite";
 import { sqliteHasTable } from "@/lib/db/sqlite-has-table";
 import { keyRing, keySetById } from "@/lib/crypto/keys";
 import { HEARTBEAT_PATTERN } from "@/lib/data/heartbeat";
-import { type BackupManifest, BackupRefusedError, createPrivateFile, describe, MANIFEST_TABLE, writeManifest } from "./backup-file";
+import { type BackupManifest, BackupRefusedError, connectOrRefuse, createPrivateFile, describe, MANIFEST_TABLE, writeManifest } from "./backup-file";
 import { sealBackup } from "./backup-seal";
 
 const MAX_PARAMETERS = 30_000;
@@ -100,9 +100,7 @@ async function copyPostgresSnapshot(url: string, file: string): Promise<void> {
   const target = new Database(file);
   const client = new pg.Client({ connectionString: url });
   try {
-    await client.connect().catch((err: unknown) => {
-      throw new BackupRefusedError(`cannot connect to ${describeTarget(url)}: ${connectionFailure(err, "put it in DATABASE_URL (postgres://user:password@host:5432/database) or in PGPASSWORD")}`);
-    });
+    await connectOrRefuse(client, url);
     const local = JSON.parse(fs.readFileSync(path.join(POSTGRES_MIGRATIONS, "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
     const { rows } = await client.query<{ n: number }>(
       "SELECT CASE WHEN to_regclass('drizzle.__drizzle_migrations') IS NULL THEN 0 ELSE (SELECT count(*)::int FROM drizzle.__drizzle_migrations) END AS n",

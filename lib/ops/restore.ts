@@ -31,7 +31,6 @@ import { config } from "@/lib/config";
 import { ensurePrivateDataDir } from "@/lib/crypto/data-dir";
 import { keyRing } from "@/lib/crypto/keys";
 import { copyToPostgres, describeTarget, tablesInCopyOrder } from "@/lib/db/copy-to-postgres";
-import { connectionFailure } from "@/lib/db/postgres";
 import { closeDatabase, db, openDatabase } from "@/lib/db/database";
 import { checkKeyReadOnly, EncryptionKeyMismatchError } from "@/lib/db/key-check";
 import { rows } from "@/lib/db/raw";
@@ -39,7 +38,7 @@ import * as sqliteSchema from "@/lib/db/schema.sqlite";
 import { SQLITE_MIGRATIONS } from "@/lib/db/sqlite";
 import { checkBackupSeal } from "./backup-seal";
 import { postgresHeartbeat, refuseWhileServing, sqliteHeartbeat } from "./running-server";
-import { type BackupManifest, BackupRefusedError, checkBackup, copyPrivate, MANIFEST_TABLE, openBackup, readManifest, sealedKeyIds, sqliteJournal } from "./backup-file";
+import { type BackupManifest, BackupRefusedError, checkBackup, connectOrRefuse, copyPrivate, MANIFEST_TABLE, openBackup, readManifest, sealedKeyIds, sqliteJournal } from "./backup-file";
 
 export type RestoreOptions = {
   /** Replace the target's data (SQLite: its files are kept aside). */
@@ -195,9 +194,7 @@ async function restorePostgres(file: string, manifest: BackupManifest, url: stri
 async function copyBackupToPostgres(file: string, url: string, options: RestoreOptions, log: (line: string) => void): Promise<void> {
   const force = options.force;
   const client = new pg.Client({ connectionString: url });
-  await client.connect().catch((err: unknown) => {
-    throw new BackupRefusedError(`cannot connect to ${describeTarget(url)}: ${connectionFailure(err, "put it in DATABASE_URL (postgres://user:password@host:5432/database) or in PGPASSWORD")}`);
-  });
+  await connectOrRefuse(client, url);
   try {
     refuseWhileServing(await postgresHeartbeat(client), describeTarget(url), { ignoreRunningServer: options.ignoreRunningServer ?? false });
     const occupied: string[] = [];
