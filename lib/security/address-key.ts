@@ -15,15 +15,23 @@ import { keyRing } from "@/lib/crypto/keys";
 /** IPv6 clients are grouped by this prefix length. */
 export const IPV6_PREFIX_BITS = 64;
 
+/**
+ * A client address as ipaddr.js reads it (brackets around an IPv6 literal dropped; process(): an IPv4-mapped IPv6
+ * address comes back as the IPv4 address), or null when it isn't one.
+ */
+function parsedAddress(address: string | null | undefined): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  if (!address) return null;
+  try {
+    return ipaddr.process(address.replace(/^\[|\]$/g, ""));
+  } catch {
+    return null;
+  }
+}
+
 export function rateLimitAddress(address: string | null | undefined): string {
   if (!address) return "unknown";
-  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
-  try {
-    // process(): an IPv4-mapped IPv6 address comes back as the IPv4 address.
-    parsed = ipaddr.process(address.replace(/^\[|\]$/g, ""));
-  } catch {
-    return address;
-  }
+  const parsed = parsedAddress(address);
+  if (!parsed) return address;
   if (parsed.kind() === "ipv4") return parsed.toString();
   const network = ipaddr.IPv6.networkAddressFromCIDR(`${parsed.toNormalizedString()}/${IPV6_PREFIX_BITS}`);
   return `${network.toString()}/${IPV6_PREFIX_BITS}`;
@@ -39,12 +47,7 @@ export function onSameNetwork(a: string | null | undefined, b: string | null | u
 }
 
 function isLoopback(address: string | null | undefined): boolean {
-  if (!address) return false;
-  try {
-    return ipaddr.process(address.replace(/^\[|\]$/g, "")).range() === "loopback";
-  } catch {
-    return false;
-  }
+  return parsedAddress(address)?.range() === "loopback";
 }
 
 /**
