@@ -53,6 +53,14 @@ export function offeredScopes(requested: Iterable<string>): string[] {
   const known = new Set<string>(SCOPES);
   return [...new Set([...requested].filter((s) => known.has(s)))];
 }
+
+/**
+ * How /device shows a user code: oidc-provider's mask over its base-20 charset (capital consonants). USER_CODE_SHAPE
+ * is a code as the confirmation page shows it, nothing else.
+ */
+const USER_CODE_MASK = "****-****";
+export const USER_CODE_SHAPE = new RegExp(`^${USER_CODE_MASK.replace(/\*/g, "[A-Z]")}$`);
+
 const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 /** How apps authenticate: web apps with their secret (either way), device and single-page apps with none. */
 const CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"] as const;
@@ -276,7 +284,7 @@ function configuration(jwks: object[]): Configuration {
       deviceFlow: {
         enabled: true,
         charset: "base-20",
-        mask: "****-****",
+        mask: USER_CODE_MASK,
         async userCodeInputSource(ctx, form, _out, err) {
           const viewer = await viewerFor(ctx.req.headers);
           // The person pressed Deny: the device is refused (its next poll gets access_denied), and the page says so, not that the code was wrong.

@@ -21,7 +21,7 @@ import { emptyBasicSecretAsClientId } from "@/lib/oidc/basic-credentials";
 import { slowDownEarlyPolls } from "@/lib/oidc/device-polling";
 import { chooseAccountPage, consentPage, deviceViewerChangedPage, escapeHtml, messagePage, PAGE_POLICY, refusedPage, signOutPage, viewerFor, type AnswerTo } from "@/lib/oidc/pages";
 import { interactionPathOf, interactionUidOf, isAuthorizationResume, isExactProviderPath, ownsPath, PROVIDER_ROUTES } from "@/lib/oidc/paths";
-import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, providerStatus } from "@/lib/oidc/provider";
+import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, providerStatus, USER_CODE_SHAPE } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope, SignedOutMeanwhile, type SignedInForApps } from "@/lib/oidc/request-scope";
 import { sessionSignedInAt } from "@/lib/sessions/sessions";
 import { db } from "@/lib/db/database";
@@ -332,9 +332,6 @@ function withDeviceApprovalByWhomItWasShownTo(provider: CurrentProvider): void {
     ctx.set("Content-Security-Policy", PAGE_POLICY);
   });
 }
-
-/** A user code as the confirmation page shows it (the provider's "****-****" mask of base-20 letters), nothing else. */
-const USER_CODE_SHAPE = /^[A-Z]{4}-[A-Z]{4}$/;
 
 /**
  * A code the authorization request issued by itself (no interaction: a silent sign-in, prompt=none) is recorded as
