@@ -1,13 +1,10 @@
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import bcrypt from "@node-rs/bcrypt";
 import argon2 from "argon2";
-import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { groups, users } from "@/lib/db/schema";
+import { groups } from "@/lib/db/schema";
 import { handleOidcSignIn } from "@/lib/idp/oidc";
 import { createProvider } from "@/lib/idp/providers";
 import { providerInputSchema } from "@/lib/idp/schemas";
@@ -16,6 +13,7 @@ import { resolveSession } from "@/lib/sessions/sessions";
 import { SignInFailed, signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import { findUserRowsByIdentifier } from "@/lib/users/records";
 import { createAccount, createUser, META, startSession, userRow } from "@/test/factories";
+import { IMPORT_HEADER, importFileWriter, peopleCount as peopleIn, reportText } from "@/test/import-files";
 import { runUsersCommand } from "./users-command";
 
 /*
@@ -25,7 +23,6 @@ import { runUsersCommand } from "./users-command";
  * folds onto another's, a group name that folds onto an existing group (it is that group), a field over 16 KiB.
  */
 let accountId: string;
-let dir: string;
 let hash: string;
 let opsId: string;
 
@@ -34,19 +31,13 @@ beforeAll(async () => {
   await createUser(accountId, { role: "owner", name: "Olive Owner", email: "olive@example.com", username: "olive" });
   opsId = crypto.randomUUID();
   await writeSystem((tx) => tx.insert(groups).values({ id: opsId, accountId, name: "Ops" }));
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-import-hostile-"));
   hash = bcrypt.hashSync("zq an old passphrase", { cost: 4 });
 });
 
-let files = 0;
-function csv(...lines: string[]): string {
-  const file = path.join(dir, `people-${++files}.csv`);
-  fs.writeFileSync(file, lines.join("\n") + "\n");
-  return file;
-}
-const HEADER = "email,name,username,password_hash,role,groups";
-const out = (r: { lines: string[] }) => r.lines.join("\n");
-const peopleCount = async () => (await db().select({ id: users.id }).from(users).where(eq(users.accountId, accountId))).length;
+const csv = importFileWriter("import-hostile-");
+const HEADER = IMPORT_HEADER;
+const out = reportText;
+const peopleCount = () => peopleIn(accountId);
 
 /** An argon2 PHC string with its parameters replaced (the hash then checks nothing, which the import doesn't try). */
 const withArgon2Params = (phc: string, params: string) => phc.replace(/\$[mtp]=\d+,[mtp]=\d+,[mtp]=\d+\$/, `$${params}$`);

@@ -1,6 +1,3 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import argon2 from "argon2";
 import bcrypt from "@node-rs/bcrypt";
 import { eq } from "drizzle-orm";
@@ -8,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/crypto/passwords";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
-import { groupRoles, groups, users } from "@/lib/db/schema";
+import { groupRoles, groups } from "@/lib/db/schema";
 import { groupIdsOfUser } from "@/lib/groups/membership";
 import { resolveSession } from "@/lib/sessions/sessions";
 import { SignInFailed, signInWithPassword } from "@/lib/sign-in/password-sign-in";
@@ -16,6 +13,7 @@ import { findUserRowsByIdentifier, openIdentity } from "@/lib/users/records";
 import { describeSightings, scanDatabase } from "@/test/at-rest-scan";
 import { createAccount, createUser, eventsOf, META, updateUserRow } from "@/test/factories";
 import { AUTHENTIK, KEYCLOAK } from "@/test/imported-hash-vectors/vectors";
+import { IMPORT_HEADER, importFileWriter, peopleCount as peopleIn, reportText } from "@/test/import-files";
 import { runUsersCommand } from "./users-command";
 import { createRole } from "@/lib/roles/roles";
 import { systemActor } from "@/lib/auth/system-actor";
@@ -26,7 +24,6 @@ import { IMPORT_MAX_BYTES, IMPORT_MAX_PEOPLE, runImport } from "./users-import";
  * provider with their password hashes, through the one create path (lib/users/import.ts → createUserIn).
  */
 let accountId: string;
-let dir: string;
 
 // Passwords people had at the old provider, and the hashes it kept of them.
 const ANN_PASSWORD = "zq ann's old dex passphrase";
@@ -44,22 +41,15 @@ beforeAll(async () => {
   accountId = await createAccount();
   await createUser(accountId, { role: "owner", name: "Olive Owner", email: "olive@example.com", username: "olive" });
   await writeSystem((tx) => tx.insert(groups).values({ id: crypto.randomUUID(), accountId, name: "Ops" }));
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-import-"));
   annHash = bcrypt.hashSync(ANN_PASSWORD, { cost: 4 }).replace(/^\$2b\$/, "$2a$");
   benHash = await argon2.hash(BEN_PASSWORD, { type: argon2.argon2id, memoryCost: 4096, timeCost: 3, parallelism: 1 });
   calHash = await argon2.hash(CAL_PASSWORD, { type: argon2.argon2i, memoryCost: 4096, timeCost: 3, parallelism: 1 });
 });
 
-let files = 0;
-function csv(...lines: string[]): string {
-  const file = path.join(dir, `people-${++files}.csv`);
-  fs.writeFileSync(file, lines.join("\n") + "\n");
-  return file;
-}
-
-const HEADER = "email,name,username,password_hash,role,groups";
-const text = (r: { lines: string[] }) => r.lines.join("\n");
-const peopleCount = async () => (await db().select({ id: users.id }).from(users).where(eq(users.accountId, accountId))).length;
+const csv = importFileWriter("import-");
+const HEADER = IMPORT_HEADER;
+const text = reportText;
+const peopleCount = () => peopleIn(accountId);
 const rowOf = async (identifier: string) => (await findUserRowsByIdentifier(db(), identifier)).find((r) => r.accountId === accountId);
 
 describe("npm run users -- import", () => {
@@ -368,8 +358,7 @@ describe("npm run users -- import", () => {
   });
 
   it("refuses a file over the size or line bound, and a file whose header is wrong, naming the line", async () => {
-    const big = path.join(dir, "big.csv");
-    fs.writeFileSync(big, HEADER + "\n" + "x".repeat(IMPORT_MAX_BYTES));
+    const big = csv(HEADER, "x".repeat(IMPORT_MAX_BYTES));
     const tooBig = await runUsersCommand(["import", big]);
     expect(tooBig.code).toBe(1);
     expect(text(tooBig)).toContain(`more than ${IMPORT_MAX_BYTES} (5 MiB); split it`);
