@@ -234,7 +234,7 @@ describe("npm run users -- import", () => {
     expect(out).toContain("line 3: REFUSED zq-q2@example.com: password_hash: a PBKDF2 hash's cost (iterations × the key's sha1 blocks) must be at most 2000000 (this one's is 5200000)");
     expect(out).toContain("line 4: REFUSED zq-q3@example.com: password_hash: a PBKDF2 hash's salt must be 8 to 64 bytes (this one's is 3)");
     expect(out).toContain("line 5: REFUSED zq-q4@example.com: password_hash: this is Django's pbkdf2_sha1 form");
-    expect(out).toContain("line 6: REFUSED zq-q5@example.com: password_hash: this is Django's (Authentik's) mark of a person without a usable password: leave the row out and invite them");
+    expect(out).toContain("line 6: REFUSED zq-q5@example.com: password_hash: this is Django's (Authentik's) mark of a person without a usable password: run with --invite-without-password to invite them instead, or leave the row out");
     expect(out).toContain("line 7: REFUSED zq-q6@example.com: password_hash: this PBKDF2 hash says l=32 but its key is 64 bytes");
     expect(out).toContain("6 lines refused, 0 to create");
     for (const secret of [salt, key, AUTHENTIK.pbkdf2Sha1.hash.split("$")[3], AUTHENTIK.unusable.hash]) expect(out).not.toContain(secret);
@@ -430,13 +430,15 @@ describe("npm run users -- import --invite-without-password (mail off)", () => {
   });
 
   it("a dry run says 'would invite', writes nothing and prints no link", async () => {
-    const file = csv("email,name,role,groups", `zq-inv-dry@example.com,Zq Dry,admin,Ops`);
+    // Django's (Authentik's) mark of no usable password is no password: invited too.
+    const file = csv("email,name,role,groups,password_hash", `zq-inv-dry@example.com,Zq Dry,admin,Ops,`, `zq-inv-dj@example.com,Zq Django,,,"${AUTHENTIK.unusable.hash}"`);
     const eventsBefore = (await eventsOf(accountId, "invite.created")).length;
     const result = await runUsersCommand(["import", file, "--invite-without-password", "--url", "https://id.example.com"]);
     expect(result.code).toBe(0);
     const out = text(result);
     expect(out).toContain("line 2: would invite zq-inv-dry@example.com: admin, groups Ops; mail is off: the link is for you to hand over");
-    expect(out).toContain("Dry run: 0 to create, 1 to invite, 0 skipped.");
+    expect(out).toContain("line 3: would invite zq-inv-dj@example.com: user; mail is off");
+    expect(out).toContain("Dry run: 0 to create, 2 to invite, 0 skipped.");
     expect(out).not.toContain("/invite?token=");
     expect(out).not.toContain("lki_");
     expect(await pendingInvites()).toEqual([]);

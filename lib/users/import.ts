@@ -24,6 +24,7 @@
  *   the row's role and groups, checked as an account's are; the person proves the address by accepting it. An email
  *   a user or a pending invite holds is skipped. A hash that is there but refused (malformed, over the cost bound) stays
  *   refused with the flag too: the operator sees that a hash was dropped and empties the cell to invite that person.
+ *   Django's (Authentik's) mark of no usable password ("!…") is no password, not a dropped hash: invited with the flag.
  *   The hash is never repeated.
  * - An address is proven only when the row's email_verified or the operator's --emails-verified says so.
  */
@@ -32,7 +33,7 @@ import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertCan } from "@/lib/auth/policy";
 import { emailBlindIndexes, usernameBlindIndexes } from "@/lib/crypto/blind-index";
-import { importedHashKind, type ImportedHashKind } from "@/lib/crypto/imported-hashes";
+import { importedHashKind, marksNoUsablePassword, type ImportedHashKind } from "@/lib/crypto/imported-hashes";
 import { inBatches } from "@/lib/data/batches";
 import { write } from "@/lib/data/unit-of-work";
 import { dialect, type Tx } from "@/lib/db/database";
@@ -122,6 +123,10 @@ function readHash(hash: string | undefined, inviteWithoutPassword: boolean): { s
   if (!hash) {
     if (inviteWithoutPassword) return { secret: null };
     return { problem: `no password_hash: this person can't bring a password over; run with ${INVITE_WITHOUT_PASSWORD_FLAG} to invite them instead (they choose a password from the invite), or leave the row out` };
+  }
+  if (marksNoUsablePassword(hash)) {
+    if (inviteWithoutPassword) return { secret: null };
+    return { problem: `password_hash: this is Django's (Authentik's) mark of a person without a usable password: run with ${INVITE_WITHOUT_PASSWORD_FLAG} to invite them instead, or leave the row out` };
   }
   const kind = importedHashKind(hash);
   if (!("problem" in kind)) return { secret: { passwordHash: hash, hashKind: kind.kind } };
