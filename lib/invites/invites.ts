@@ -92,13 +92,25 @@ async function assertMayIssueInvite(tx: Tx, me: Actor, role: Role, autoGroups: r
   assertMayGrant(me, await permissionsInviteGives(tx, me.accountId, { role, autoGroups }));
 }
 
-/** An inviter has at most MAX_PENDING_INVITES_PER_INVITER pending invites (./limits.ts). */
-async function assertRoomForInvite(tx: Tx, accountId: string, inviterId: string): Promise<void> {
-  const [pending] = await tx
+async function pendingInvitesOf(q: Db | Tx, accountId: string, inviterId: string): Promise<number> {
+  const [pending] = await q
     .select({ n: count() })
     .from(invites)
     .where(and(eq(invites.accountId, accountId), eq(invites.createdBy, inviterId)));
-  if (Number(pending?.n ?? 0) < MAX_PENDING_INVITES_PER_INVITER) return;
+  return Number(pending?.n ?? 0);
+}
+
+/**
+ * How many more invites this inviter may have pending now (./limits.ts): the import says it before its batches
+ * (lib/ops/users-import.ts), whose checks are each rolled back and so never see the earlier batches' invites.
+ */
+export async function inviteRoomOf(accountId: string, inviterId: string): Promise<number> {
+  return Math.max(0, MAX_PENDING_INVITES_PER_INVITER - (await pendingInvitesOf(db(), accountId, inviterId)));
+}
+
+/** An inviter has at most MAX_PENDING_INVITES_PER_INVITER pending invites (./limits.ts). */
+async function assertRoomForInvite(tx: Tx, accountId: string, inviterId: string): Promise<void> {
+  if ((await pendingInvitesOf(tx, accountId, inviterId)) < MAX_PENDING_INVITES_PER_INVITER) return;
   const max = String(MAX_PENDING_INVITES_PER_INVITER);
   throw new Conflict(`You already have ${max} pending invites, the most one person may have: delete ones that are no longer needed`).keyed("tooManyInvites", { max });
 }

@@ -1,6 +1,6 @@
 import argon2 from "argon2";
 import bcrypt from "@node-rs/bcrypt";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/crypto/passwords";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -24,6 +24,7 @@ import { deleteGroup } from "@/lib/groups/groups";
 import { acceptInvite, lookupInvite } from "@/lib/invites/acceptance";
 import { createInvite, deleteInvite, listInvites, OPERATOR_INVITER, regenerateInvite } from "@/lib/invites/invites";
 import { INVITE_EXPIRY, createInviteSchema } from "@/lib/invites/schemas";
+import { sealInvitePii } from "@/lib/invites/records";
 import { startSession } from "@/test/factories";
 
 /*
@@ -511,5 +512,33 @@ describe("npm run users -- import --invite-without-password (mail off)", () => {
     expect(renewed.invite.createdBy).toBe(owner.id);
     await deleteInvite(ownerActor, boInvite.id, META);
     await expect(lookupInvite(boLink![2], META)).rejects.toMatchObject({ reason: "replaced" });
+  });
+
+  it("the invites past the pending bound are refused in the check, not found mid-way by --apply (batches of one)", async () => {
+    // 998 pending invites of the operator already: two more fit under the bound of 1,000 per inviter.
+    const already = Array.from({ length: 998 }, (_, i) => {
+      const id = crypto.randomUUID();
+      const at = new Date();
+      return { id, accountId, ...sealInvitePii(id, `zq-bound-${i}@example.com`, `Bound ${i}`), role: "user" as const, autoGroups: [], tokenDigest: `${crypto.randomUUID()}${crypto.randomUUID()}`.replace(/-/g, ""), expiresAt: new Date(at.getTime() + 86_400_000), createdBy: "system", createdAt: at };
+    });
+    await writeSystem(async (tx) => {
+      for (let i = 0; i < already.length; i += 100) await tx.insert(invites).values(already.slice(i, i + 100));
+    });
+    try {
+      const file = csv("email,name", "zq-room-1@example.com,Room One", "zq-room-2@example.com,Room Two", "zq-room-3@example.com,Room Three");
+      // One person a batch: each batch's check (rolled back) sees the 998 alone, so only a count over the batches finds it.
+      const command = systemActor(accountId, "npm run users");
+      const result = await runImport(command, file, { apply: true, createGroups: false, inviteWithoutPassword: true, batchSize: 1 }, { ip: null, userAgent: "npm run users" });
+      expect(result.code).toBe(1);
+      const out = text(result);
+      expect(out).toContain("line 2: would invite zq-room-1@example.com");
+      expect(out).toContain("line 3: would invite zq-room-2@example.com");
+      expect(out).toContain("line 4: REFUSED zq-room-3@example.com: more invites than fit: 2 more may be pending at once (this file has 3 to invite)");
+      expect((await pendingInvites()).filter((i) => i.createdBy === "system" && !already.some((a) => a.id === i.id))).toEqual([]);
+    } finally {
+      await writeSystem(async (tx) => {
+        await tx.delete(invites).where(inArray(invites.id, already.map((a) => a.id)));
+      });
+    }
   });
 });

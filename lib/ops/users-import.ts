@@ -13,7 +13,7 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { db } from "@/lib/db/database";
 import { escapedDisplayText } from "@/lib/format/display-text";
 import { parseOrThrow } from "@/lib/http/validation";
-import { createInviteIn } from "@/lib/invites/invites";
+import { createInviteIn, inviteRoomOf } from "@/lib/invites/invites";
 import { createInviteSchema } from "@/lib/invites/schemas";
 import { mailStatus } from "@/lib/mail/settings";
 import {
@@ -159,7 +159,10 @@ export async function runImport(actor: Actor, path: string, commandOptions: Impo
   const file = readImportFile(path, { passwordHashOptional: rest.inviteWithoutPassword === true });
   if ("refused" in file) return refusedFile(file.refused);
   const mailOn = rest.inviteWithoutPassword === true && (await mailStatus(db(), actor.accountId)).enabled;
-  const options: ImportOptions = { ...rest, ...(rest.inviteWithoutPassword ? { invites: inviteIssuer(mailOn) } : {}) };
+  const options: ImportOptions = {
+    ...rest,
+    ...(rest.inviteWithoutPassword ? { invites: inviteIssuer(mailOn), inviteRoom: await inviteRoomOf(actor.accountId, actor.userId) } : {}),
+  };
   const report = await importUsers(actor, file.rows, options, meta);
   const count = (o: ImportLine["outcome"]) => report.lines.filter((l) => l.outcome === o).length;
   const [created, invited, skipped, refused] = [count("create"), count("invite"), count("skip"), count("refuse")];

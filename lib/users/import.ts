@@ -248,6 +248,11 @@ export type ImportOptions = {
   /** --invite-without-password: rows without a password_hash become invites, made by `invites`. */
   inviteWithoutPassword?: boolean;
   invites?: InviteIssuer;
+  /**
+   * How many invites the actor may still have pending (lib/invites' bound per inviter): the lines to invite past it
+   * are refused in the check, which rolls each batch back and so can't count the earlier batches' invites itself.
+   */
+  inviteRoom?: number;
   /** --emails-verified: the operator vouches for each address whose row leaves email_verified empty. */
   emailsVerified?: boolean;
   /** People per unit of work (IMPORT_BATCH unless a test says otherwise). */
@@ -390,6 +395,17 @@ export async function importUsers(actor: Actor, rows: ImportRow[], options: Impo
     const { lines, groupsCreated } = await runBatch(actor, batch, options, meta, false);
     for (const l of lines) results.set(l.line, l);
     for (const name of groupsCreated) if (!planned.has(groupNameKey(name))) planned.set(groupNameKey(name), name);
+  }
+  if (options.inviteRoom !== undefined) {
+    const invited = rows.map((r) => results.get(r.line)).filter((l): l is ImportLine => l?.outcome === "invite");
+    for (const l of invited.slice(options.inviteRoom)) {
+      results.set(l.line, {
+        line: l.line,
+        outcome: "refuse",
+        who: l.who,
+        message: `more invites than fit: ${options.inviteRoom} more may be pending at once (this file has ${invited.length} to invite); leave the rest for a later run, once some are accepted or withdrawn`,
+      });
+    }
   }
   const dryRun: ImportReport = { applied: false, lines: ordered(), groupsCreated: [...planned.values()] };
   if (!options.apply || dryRun.lines.some((l) => l.outcome === "refuse")) return dryRun;
