@@ -3,7 +3,7 @@ import { deleteInviteAction, resendInviteAction } from "@/app/(dashboard)/team/u
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import type { InviteRecord } from "@/lib/invites/records";
-import { expiredInviteRemovedAt, inviteLabel, isExpired } from "@/lib/invites/records";
+import { expiredInviteRemovedAt, inviteLabel, isExpired, madeByOperator } from "@/lib/invites/records";
 import { SelectPageCheckbox, SelectUserCheckbox } from "@/components/users/bulk-selection";
 import { InvitesBulk } from "./invites-bulk";
 import { RegenerateInviteDialog } from "./regenerate-invite-dialog";
@@ -73,7 +73,7 @@ export function InvitesTable({
         ),
     },
     { id: "expires_at", header: t("expires"), cell: (invite) => <RelativeTime date={invite.expiresAt} /> },
-    { id: "invited_by", header: t("invitedBy"), cell: (invite) => invite.invitedBy },
+    { id: "invited_by", header: t("invitedBy"), cell: (invite) => (madeByOperator(invite) ? ti("invitedByOperator") : invite.invitedBy) },
   ];
   if (canManage) {
     columns.push({

@@ -286,3 +286,60 @@ test("npm run users -- import takes the CSV the documented jq command writes fro
     fs.rmSync(kcDir, { recursive: true, force: true });
   }
 });
+
+// r46: people without a password (LDAP, an external provider) come over as invites: `--invite-without-password` beside
+// the running server, mail off, so --apply prints the link; the invite is the operator's (Team → Invites, the invite
+// page), and accepting it makes the member with the row's role and group.
+test("npm run users -- import --invite-without-password invites the rows without a hash; the printed link makes the member", async () => {
+  test.setTimeout(180_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-users-invite-"));
+  const server = await startServer({ ENCRYPTION_KEY: KEY }, { dataDir });
+  try {
+    const setup = await setUpOwner(server);
+    const api = tokenClient(server, setup.personal_access_token);
+    const env = { DATA_DIR: dataDir, DATABASE_URL: server.databaseUrl ?? "", ENCRYPTION_KEY: KEY };
+    const file = path.join(dataDir, "invite.csv");
+    // No password_hash column at all: everyone in it is invited.
+    fs.writeFileSync(file, "email,name,role,groups\nivo.cli@example.com,Ivo Invited,admin,Ops\n");
+
+    const refused = await users(["import", file], env);
+    expect(refused.code, refused.output).toBe(1);
+    expect(refused.output).toContain("a password_hash column is needed (or run with --invite-without-password");
+
+    const dry = await users(["import", file, "--invite-without-password", "--create-groups"], env);
+    expect(dry.code, dry.output).toBe(0);
+    expect(dry.output).toContain("line 2: would invite ivo.cli@example.com: admin, groups Ops; mail is off: the link is for you to hand over");
+    expect(dry.output).not.toContain("lki_");
+    const before = await api.get<unknown[]>("/api/users/invites");
+    expect(before.body).toEqual([]);
+
+    const applied = await users(["import", file, "--invite-without-password", "--create-groups", "--apply", "--url", server.baseURL], env);
+    expect(applied.code, applied.output).toBe(0);
+    expect(applied.output).toContain("line 2: invited ivo.cli@example.com");
+    expect(applied.output).toContain("0 users created, 1 invite made, 0 skipped.");
+    const token = applied.output.match(/line 2, ivo\.cli@example\.com: \S+\/invite\?token=(lki_[0-9A-Za-z]+)/)?.[1];
+    expect(token, applied.output).toBeTruthy();
+    noteSecret(token!);
+
+    const listed = await api.get<Array<{ email: string; role: string; invited_by: string; auto_groups: string[] }>>("/api/users/invites");
+    expect(listed.body).toEqual([expect.objectContaining({ email: "ivo.cli@example.com", role: "admin", invited_by: "the operator (command line)" })]);
+    const looked = await call<{ invited_by: string; valid: boolean }>(server, `/api/invites/${token}`);
+    expect(looked.body).toMatchObject({ invited_by: "the operator (command line)", valid: true });
+
+    const password = "ivo's passphrase from the printed link";
+    noteSecret(password);
+    const accepted = await call<{ user_id: string }>(server, `/api/invites/${token}/accept`, { method: "POST", json: { password } });
+    expect(accepted.status, accepted.text).toBe(200);
+    await signInOrFail(server, "ivo.cli@example.com", password);
+    const groups = await api.get<Array<{ id: string; name: string }>>("/api/groups");
+    const ops = groups.body.find((g) => g.name === "Ops")!;
+    const ivo = await api.get<{ role: string; auto_groups: string[] }>(`/api/users/${accepted.body.user_id}`);
+    expect(ivo.body).toMatchObject({ role: "admin", auto_groups: [ops.id] });
+
+    const events = await api.get<Array<{ activity_code: string; initiator_name?: string }>>("/api/events?limit=50");
+    expect(events.body.find((e) => e.activity_code === "invite.created")).toMatchObject({ initiator_name: "npm run users" });
+  } finally {
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -150,6 +150,15 @@ export function importedHashKind(hash: string): { kind: ImportedHashKind } | { p
   return { problem: `${describeForeignHash(hash)}; Latchkey verifies bcrypt ($2a$, $2b$, $2y$), argon2 ($argon2id$, $argon2i$, $argon2d$, v=19 or v=16) and PBKDF2 (pbkdf2_sha256$…, $pbkdf2-…$) hashes only` };
 }
 
+/**
+ * Django's (Authentik's) mark of a person without a usable password (make_password(None): "!" and 40 random
+ * characters; Django's is_password_usable reads the "!"): not a hash that can't come over, but the old system
+ * saying there is no password, as an empty cell does (lib/users/import.ts invites such a row when asked to).
+ */
+export function marksNoUsablePassword(hash: string): boolean {
+  return hash.startsWith("!");
+}
+
 /** A refused hash named by its kind where it is recognisable, never by its value. */
 function describeForeignHash(hash: string): string {
   if (/^argon2\$/.test(hash)) return "this is Django's argon2 form (\"argon2$argon2id$…\"): drop the leading \"argon2\" to give the PHC string";

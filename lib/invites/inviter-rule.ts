@@ -15,11 +15,11 @@
 import "server-only";
 import { permissionsOfRoles, resolvePermissions, rolesGrantedByGroups } from "@/lib/auth/effective-permissions";
 import { CHANGES_GROUPS } from "@/lib/auth/escalation";
-import { BUILT_IN_ROLES, type Permission } from "@/lib/auth/permissions";
+import { BUILT_IN_ROLES, builtInPermissions, type Permission } from "@/lib/auth/permissions";
 import type { Db, Tx } from "@/lib/db/database";
 import type { Role } from "@/lib/db/schema";
 import { findUserRow } from "@/lib/users/records";
-import type { InviteRecord } from "./records";
+import { madeByOperator, type InviteRecord } from "./records";
 
 /** What an invite gives its invitee. */
 export type InviteGrant = { role: Role; autoGroups: readonly string[] };
@@ -35,6 +35,9 @@ export async function permissionsInviteGives(q: Db | Tx, accountId: string, gran
  * Split from mayInvite so that a check of many invites by one inviter resolves them once.
  */
 export async function invitingPermissions(q: Db | Tx, accountId: string, userId: string): Promise<ReadonlySet<Permission> | null> {
+  // An operator's command (./records.ts madeByOperator): the system actor holds the owner's built-in permissions
+  // (lib/auth/system-actor.ts) for as long as the instance runs; no person whose leaving should end the invite.
+  if (madeByOperator({ createdBy: userId })) return builtInPermissions("owner");
   const inviter = await findUserRow(q, accountId, userId);
   if (!inviter || inviter.isBlocked) return null;
   const held = await resolvePermissions(q, { accountId, userId: inviter.id, role: inviter.role });

@@ -10,7 +10,6 @@ import { MAX_PAGE_SIZE, pageOf, type ListParams } from "@/lib/http/list-params";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertMayGrant, assertMayPutInGroups } from "@/lib/auth/escalation";
 import { assertCan } from "@/lib/auth/policy";
-import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
 import { dropUnsentForInvite } from "@/lib/data/outbox";
@@ -33,7 +32,7 @@ import { mayListHeldBack } from "@/lib/users/retired-usernames";
 import { assertUsernameAvailable } from "@/lib/users/username";
 import { grantWithin, invitingPermissions, permissionsInviteGives } from "./inviter-rule";
 import { MAX_PENDING_INVITES_PER_INVITER } from "./limits";
-import { inviteLabel, openInvite, sealInvitePii, type InviteRecord } from "./records";
+import { inviteLabel, madeByOperator, openInvite, sealInvitePii, type InviteRecord } from "./records";
 import type { CreateInviteInput } from "./schemas";
 
 /** emailQueued: the link went into the outbox for the invitee (sent after the commit, retried while the mail server is down). */
@@ -50,7 +49,9 @@ async function queueInviteMail(tx: Tx, me: Actor, invite: InviteRecord, token: s
   const budget = await countWithinLimit(tx, limit, emailBlindIndex(invite.email));
   if (!budget.within) throw rateLimitRefusal(limit, budget.retryAfterSeconds);
   // The person, as the invite page names them: not the activity log's 'Name (token "…")' of a script's call.
-  const inviter = me.kind === "system" ? ((await actorParty(tx, me)).label ?? "An admin") : await inviterLabel(me.accountId, me.userId, tx);
+  // An operator's command (the system actor) is nobody the invitee knows: the mail says the instance's operator,
+  // as the invite page does, also when an admin resends such an invite.
+  const inviter = me.kind === "system" || madeByOperator(invite) ? null : await inviterLabel(me.accountId, me.userId, tx);
   await queueMail(tx, {
     accountId: me.accountId,
     to: invite.email,
@@ -91,66 +92,94 @@ async function assertMayIssueInvite(tx: Tx, me: Actor, role: Role, autoGroups: r
   assertMayGrant(me, await permissionsInviteGives(tx, me.accountId, { role, autoGroups }));
 }
 
-/** An inviter has at most MAX_PENDING_INVITES_PER_INVITER pending invites (./limits.ts). */
-async function assertRoomForInvite(tx: Tx, accountId: string, inviterId: string): Promise<void> {
-  const [pending] = await tx
+async function pendingInvitesOf(q: Db | Tx, accountId: string, inviterId: string): Promise<number> {
+  const [pending] = await q
     .select({ n: count() })
     .from(invites)
     .where(and(eq(invites.accountId, accountId), eq(invites.createdBy, inviterId)));
-  if (Number(pending?.n ?? 0) < MAX_PENDING_INVITES_PER_INVITER) return;
+  return Number(pending?.n ?? 0);
+}
+
+/**
+ * How many more invites this inviter may have pending now (./limits.ts): the import says it before its batches
+ * (lib/ops/users-import.ts), whose checks are each rolled back and so never see the earlier batches' invites.
+ */
+export async function inviteRoomOf(accountId: string, inviterId: string): Promise<number> {
+  return Math.max(0, MAX_PENDING_INVITES_PER_INVITER - (await pendingInvitesOf(db(), accountId, inviterId)));
+}
+
+/** An inviter has at most MAX_PENDING_INVITES_PER_INVITER pending invites (./limits.ts). */
+async function assertRoomForInvite(tx: Tx, accountId: string, inviterId: string): Promise<void> {
+  if ((await pendingInvitesOf(tx, accountId, inviterId)) < MAX_PENDING_INVITES_PER_INVITER) return;
   const max = String(MAX_PENDING_INVITES_PER_INVITER);
   throw new Conflict(`You already have ${max} pending invites, the most one person may have: delete ones that are no longer needed`).keyed("tooManyInvites", { max });
 }
 
 export async function createInvite(actor: Actor, input: CreateInviteInput, meta: RequestMeta, now = new Date()): Promise<IssuedInvite> {
   assertCanInvite(actor, input.role);
+  const issued = await write(actor, (tx, me) => createInviteIn(tx, me, input, meta, now));
+  return { ...issued, emailQueued: input.send_email };
+}
+
+/**
+ * createInvite's rules and writes inside a unit of work the caller opened: the one create path, shared by
+ * createInvite and the import of people from another identity provider (lib/ops/users-import.ts, whose rows
+ * without a password become invites). Every check reads under `me` (the actor re-read by write()); a refusal
+ * comes before the first write, so it leaves the transaction usable. The mail (send_email) goes into the
+ * outbox in tx: sent after the commit, never for a unit rolled back.
+ */
+export async function createInviteIn(tx: Tx, me: Actor, input: CreateInviteInput, meta: RequestMeta, now = new Date()): Promise<{ invite: InviteRecord; token: string }> {
   const { plain, digest } = mintSecretToken(TOKEN_PREFIXES.invite);
   const inviteId = crypto.randomUUID();
-  const invite = await write(actor, async (tx, me) => {
-    await assertMayIssueInvite(tx, me, input.role, input.auto_groups);
-    if (input.email) await assertEmailAvailable(tx, actor.accountId, input.email);
-    // usernames: a username named here is kept for this invite until it is accepted or withdrawn.
-    if (input.username) await assertUsernameAvailable(tx, actor.accountId, input.username, undefined, { explainHeldBack: mayListHeldBack(me) });
-    await assertGroupsExist(tx, actor.accountId, input.auto_groups);
-    await assertRoomForInvite(tx, actor.accountId, actor.userId);
-    await tx
-      .insert(invites)
-      .values({
-        id: inviteId,
-        accountId: actor.accountId,
-        ...sealInvitePii(inviteId, input.email, input.name, input.username),
-        role: input.role,
-        autoGroups: [...new Set(input.auto_groups)],
-        tokenDigest: digest,
-        expiresAt: new Date(now.getTime() + input.expires_in * 1000),
-        createdBy: actor.userId,
-        createdAt: now,
-      });
-    const created = await loadInvite(tx, actor.accountId, inviteId);
-    await recordEvent(tx, {
-      accountId: actor.accountId,
-      action: "invite.created",
-      actor: me,
-      target: { type: "invite", id: inviteId, label: inviteLabel(created) },
-      details: { role: created.role, auto_groups: created.autoGroups, expires_at: created.expiresAt.toISOString(), ...(created.email ? {} : { link_only: true }) },
-      meta,
-      at: now,
-    });
-    if (input.send_email) await queueInviteMail(tx, me, created, plain);
-    return created;
+  await assertMayIssueInvite(tx, me, input.role, input.auto_groups);
+  if (input.email) await assertEmailAvailable(tx, me.accountId, input.email);
+  // usernames: a username named here is kept for this invite until it is accepted or withdrawn.
+  if (input.username) await assertUsernameAvailable(tx, me.accountId, input.username, undefined, { explainHeldBack: mayListHeldBack(me) });
+  await assertGroupsExist(tx, me.accountId, input.auto_groups);
+  await assertRoomForInvite(tx, me.accountId, me.userId);
+  await tx.insert(invites).values({
+    id: inviteId,
+    accountId: me.accountId,
+    ...sealInvitePii(inviteId, input.email, input.name, input.username),
+    role: input.role,
+    autoGroups: [...new Set(input.auto_groups)],
+    tokenDigest: digest,
+    expiresAt: new Date(now.getTime() + input.expires_in * 1000),
+    // The system actor's id (lib/auth/system-actor.ts SYSTEM_USER_ID) for an operator's command: no person.
+    createdBy: me.userId,
+    createdAt: now,
   });
-  return { invite, token: plain, emailQueued: input.send_email };
+  const created = await loadInvite(tx, me.accountId, inviteId);
+  await recordEvent(tx, {
+    accountId: me.accountId,
+    action: "invite.created",
+    actor: me,
+    target: { type: "invite", id: inviteId, label: inviteLabel(created) },
+    details: { role: created.role, auto_groups: created.autoGroups, expires_at: created.expiresAt.toISOString(), ...(created.email ? {} : { link_only: true }) },
+    meta,
+    at: now,
+  });
+  if (input.send_email) await queueInviteMail(tx, me, created, plain);
+  return { invite: created, token: plain };
 }
 
 export type ListedInvite = InviteRecord & { invitedBy: string };
 
 /** Who made an invite, by name; the inviter may have been deleted since. */
 export async function inviterLabel(accountId: string, userId: string, q: Db | Tx = db()): Promise<string> {
+  if (madeByOperator({ createdBy: userId })) return OPERATOR_INVITER;
   const inviter = (await usersByIds(q, accountId, [userId])).get(userId);
   return inviter ? userLabel(inviter) : FORMER_MEMBER;
 }
 
 const FORMER_MEMBER = "a former member of the team";
+
+/**
+ * Who an invite made by an operator's command (`npm run users -- import`, as the system actor) names as its
+ * inviter, in the API's invited_by: the operator on the server, not a person of the team (the owner didn't make
+ * it). The dashboard and the invite page say it in the reader's language (madeByOperator).
+ */
+export const OPERATOR_INVITER = "the operator (command line)";
 
 /**
  * Pending invites, expired ones included (they stay visible until deleted or
@@ -168,7 +197,7 @@ export async function listInvites(
     .map((row) => {
       const invite = openInvite(row);
       const inviter = directory.get(invite.createdBy);
-      return { ...invite, invitedBy: inviter ? userLabel(inviter) : FORMER_MEMBER };
+      return { ...invite, invitedBy: madeByOperator(invite) ? OPERATOR_INVITER : inviter ? userLabel(inviter) : FORMER_MEMBER };
     })
     .filter((i) => !needle || `${i.name}\n${i.email ?? ""}\n${i.username ?? ""}\n${i.role}`.toLowerCase().includes(needle));
   return { items: pageOf(all, params), total: all.length };

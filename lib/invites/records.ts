@@ -1,5 +1,6 @@
 /** Invite rows with their personal data sealed (as users': see lib/users/records.ts). */
 import "server-only";
+import { SYSTEM_USER_ID } from "@/lib/auth/system-actor";
 import { decryptField, encryptField } from "@/lib/crypto/aead";
 import { emailBlindIndex, usernameBlindIndex } from "@/lib/crypto/blind-index";
 import type { InviteRow, Role } from "@/lib/db/schema";
@@ -49,6 +50,15 @@ export function openInvite(row: InviteRow): InviteRecord {
     createdBy: row.createdBy,
     createdAt: row.createdAt,
   };
+}
+
+/**
+ * Whether an operator's command on the server made the invite (created by the system actor, lib/auth/system-actor.ts:
+ * `npm run users -- import --invite-without-password`), not a person of the team: the invite page, the Invites list
+ * and the mail name the instance's operator, and the inviter rule (./inviter-rule.ts) judges it on the operator.
+ */
+export function madeByOperator(invite: Pick<InviteRecord, "createdBy">): boolean {
+  return invite.createdBy === SYSTEM_USER_ID;
 }
 
 export function isExpired(invite: { expiresAt: Date }, now = new Date()): boolean {

@@ -56,10 +56,12 @@ const hello = (t: MailTranslator, name: string | null) => (name ? t("hello", { n
  * The names in an invite are one line each (lib/format/display-text.ts): a name stored before typed names
  * were refused line breaks can't put a paragraph of its own into the mail.
  */
-export function inviteMail(locale: Locale, o: { publicUrl: string; brand?: MailBrand; name: string | null; inviter: string; link: string; expiresAt: Date }): ComposedMail {
+/** inviter null: an operator's command made the invite (lib/invites/records.ts madeByOperator), no person of the team. */
+export function inviteMail(locale: Locale, o: { publicUrl: string; brand?: MailBrand; name: string | null; inviter: string | null; link: string; expiresAt: Date }): ComposedMail {
   const t = mailTranslator(locale);
+  const instance = instanceName(o.publicUrl, o.brand);
   return compose(t, locale, o, t("invite.subject"), hello(t, asDisplayText(o.name, 100) || null), [
-    { text: t("invite.body", { inviter: asDisplayText(o.inviter, 100), instance: instanceName(o.publicUrl, o.brand) }) },
+    { text: o.inviter === null ? t("invite.bodyByOperator", { instance }) : t("invite.body", { inviter: asDisplayText(o.inviter, 100), instance }) },
     { link: o.link, label: t("invite.button") },
     { text: t("invite.expires", { expires: mailDateTime(locale, o.expiresAt) }) },
   ]);

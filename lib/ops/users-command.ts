@@ -21,6 +21,7 @@ import { getUser, listUsers, userFiltersSchema } from "@/lib/users/queries";
 import { findUserRowsByIdentifier, type UserRecord } from "@/lib/users/records";
 import { unlockUser } from "@/lib/users/sign-in-lock";
 import { commandLinkBase } from "./link-base";
+import { INVITE_WITHOUT_PASSWORD_FLAG } from "@/lib/users/import";
 import { runImport } from "./users-import";
 import { usernamesBreakingRules } from "./username-audit";
 import { counted } from "./counted";
@@ -38,10 +39,12 @@ export const USERS_USAGE = [
   "  revoke-sessions <who> [--tokens]              signs them out everywhere (--tokens: deletes their access tokens too)",
   "  reset-two-factor <who>                        removes their authenticator, passkeys and recovery codes",
   "  check-usernames [--json]                      usernames stored before today's rules that break them (nothing is changed)",
-  "  import <file.csv> [--apply] [--create-groups] [--emails-verified]",
+  "  import <file.csv> [--apply] [--create-groups] [--emails-verified] [--invite-without-password] [--url URL]",
   "                                                people from another identity provider with their password hashes;",
   "                                                a dry run unless --apply (docs/operations.md, \"Moving people over\");",
-  "                                                --emails-verified: you vouch for the addresses the file doesn't mark",
+  "                                                --emails-verified: you vouch for the addresses the file doesn't mark;",
+  "                                                --invite-without-password: rows without a password_hash become invites",
+  "                                                (mailed, or with mail off their links printed; --url: where they lead)",
 ].join("\n");
 
 export type CommandResult = { code: number; lines: string[] };
@@ -155,7 +158,18 @@ export async function runUsersCommand(args: string[]): Promise<CommandResult> {
         };
       }
       case "import":
-        return await runImport(actor, who, { apply: args.includes("--apply"), createGroups: args.includes("--create-groups"), emailsVerified: args.includes("--emails-verified") }, META);
+        return await runImport(
+          actor,
+          who,
+          {
+            apply: args.includes("--apply"),
+            createGroups: args.includes("--create-groups"),
+            emailsVerified: args.includes("--emails-verified"),
+            inviteWithoutPassword: args.includes(INVITE_WITHOUT_PASSWORD_FLAG),
+            linkBase: option(args, "--url"),
+          },
+          META,
+        );
       case "check-usernames": {
         const found = await usernamesBreakingRules(accountId);
         if (json) return { code: 0, lines: [JSON.stringify(found)] };

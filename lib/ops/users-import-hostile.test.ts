@@ -162,4 +162,30 @@ describe("a hostile import file", () => {
     expect(await verifiedAt("zq-gil@example.com")).not.toBeNull();
     expect(await verifiedAt("zq-hal@example.com")).toBeNull();
   });
+
+  it("r46: rows to invite (no password_hash) print no control character either, their refusals and links escaped", async () => {
+    const refused = await runUsersCommand([
+      "import",
+      csv(
+        HEADER,
+        `"zq-inv-\u001b[2J\u001b]0;pwned\u0007@example.com",Esc,,,,`,
+        `zq-inv-g@example.com,G,,,,"Ops\rline 3: invited zq-inv-g@example.com: user"`,
+        `zq-inv-n@example.com,"Zq\u001b[31mName",,,,`,
+      ),
+      "--invite-without-password",
+      "--apply",
+    ]);
+    expect(refused.code).toBe(1);
+    for (const line of refused.lines) expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(out(refused)).toContain("line 2: REFUSED zq-inv-\\u001b[2J\\u001b]0;pwned\\u0007@example.com: email: Enter a valid email address");
+    expect(out(refused)).toContain(`line 4: REFUSED zq-inv-g@example.com: groups: no group named "Ops\\u000dline 3: invited zq-inv-g@example.com: user"`);
+    expect(out(refused)).toMatch(/line 5: REFUSED zq-inv-n@example\.com: name: /);
+    expect(out(refused)).not.toContain("/invite?token=");
+
+    // A good row's link line is escaped as the rest (its email passed the rules; nothing of the file reaches the terminal raw).
+    const applied = await runUsersCommand(["import", csv(HEADER, `zq-inv-ok@example.com,"Zq Ok",,,,`), "--invite-without-password", "--apply", "--url", "https://id.example.com"]);
+    expect(applied.code, out(applied)).toBe(0);
+    for (const line of applied.lines) expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(out(applied)).toMatch(/line 2, zq-inv-ok@example\.com: https:\/\/id\.example\.com\/invite\?token=lki_/);
+  });
 });

@@ -1,6 +1,6 @@
 import argon2 from "argon2";
 import bcrypt from "@node-rs/bcrypt";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/crypto/passwords";
 import { writeSystem } from "@/lib/data/unit-of-work";
@@ -18,6 +18,14 @@ import { runUsersCommand } from "./users-command";
 import { createRole } from "@/lib/roles/roles";
 import { systemActor } from "@/lib/auth/system-actor";
 import { IMPORT_MAX_BYTES, IMPORT_MAX_PEOPLE, runImport } from "./users-import";
+import { decryptField } from "@/lib/crypto/aead";
+import { invites } from "@/lib/db/schema";
+import { deleteGroup } from "@/lib/groups/groups";
+import { acceptInvite, lookupInvite } from "@/lib/invites/acceptance";
+import { createInvite, deleteInvite, listInvites, OPERATOR_INVITER, regenerateInvite } from "@/lib/invites/invites";
+import { INVITE_EXPIRY, createInviteSchema } from "@/lib/invites/schemas";
+import { sealInvitePii } from "@/lib/invites/records";
+import { startSession } from "@/test/factories";
 
 /*
  * r38: `npm run users -- import <file.csv> [--apply] [--create-groups]` brings people over from another identity
@@ -153,7 +161,7 @@ describe("npm run users -- import", () => {
     expect(out).toContain("line 4: REFUSED zq-hal@example.com: role: role must be user or admin (an import never makes an owner)");
     expect(out).toContain(`line 5: REFUSED zq-ida@example.com: groups: no group named "Nowhere" (create it first, or run with --create-groups)`);
     expect(out).toContain("line 6: REFUSED zq-fay@EXAMPLE.com: the same email as line 2");
-    expect(out).toContain("line 7: REFUSED zq-jo@example.com: no password_hash: this person can't bring a password over; invite them instead");
+    expect(out).toContain("line 7: REFUSED zq-jo@example.com: no password_hash: this person can't bring a password over; run with --invite-without-password to invite them instead");
     expect(out).toContain("line 8: REFUSED not-an-email: email: Enter a valid email address");
     expect(out).toContain("line 9: REFUSED zq-lu@example.com: username: another user of this instance has it");
     expect(out).toContain("line 10: REFUSED zq-max@example.com: password_hash: a bcrypt hash's cost must be between 4 and 14 (this one's is 31)");
@@ -227,7 +235,7 @@ describe("npm run users -- import", () => {
     expect(out).toContain("line 3: REFUSED zq-q2@example.com: password_hash: a PBKDF2 hash's cost (iterations × the key's sha1 blocks) must be at most 2000000 (this one's is 5200000)");
     expect(out).toContain("line 4: REFUSED zq-q3@example.com: password_hash: a PBKDF2 hash's salt must be 8 to 64 bytes (this one's is 3)");
     expect(out).toContain("line 5: REFUSED zq-q4@example.com: password_hash: this is Django's pbkdf2_sha1 form");
-    expect(out).toContain("line 6: REFUSED zq-q5@example.com: password_hash: this is Django's (Authentik's) mark of a person without a usable password: leave the row out and invite them");
+    expect(out).toContain("line 6: REFUSED zq-q5@example.com: password_hash: this is Django's (Authentik's) mark of a person without a usable password: run with --invite-without-password to invite them instead, or leave the row out");
     expect(out).toContain("line 7: REFUSED zq-q6@example.com: password_hash: this PBKDF2 hash says l=32 but its key is 64 bytes");
     expect(out).toContain("6 lines refused, 0 to create");
     for (const secret of [salt, key, AUTHENTIK.pbkdf2Sha1.hash.split("$")[3], AUTHENTIK.unusable.hash]) expect(out).not.toContain(secret);
@@ -372,7 +380,7 @@ describe("npm run users -- import", () => {
 
     const wrongHeader = await runUsersCommand(["import", csv("mail,password", `a@example.com,${hash}`)]);
     expect(wrongHeader.code).toBe(1);
-    expect(text(wrongHeader)).toContain(`line 1: unknown columns "mail", "password"; an email or a username column is needed; a password_hash column is needed.`);
+    expect(text(wrongHeader)).toContain(`line 1: unknown columns "mail", "password"; an email or a username column is needed; a password_hash column is needed (or run with --invite-without-password to invite everyone in the file).`);
 
     const broken = await runUsersCommand(["import", csv(HEADER, `a@example.com,"Ann,,${hash},,`)]);
     expect(broken.code).toBe(1);
@@ -391,5 +399,146 @@ describe("npm run users -- import", () => {
     const unexpected = found.filter((s) => !(s.where === "users.password_hash" && s.marker === eve.passwordHash));
     expect(describeSightings(unexpected)).toEqual([]);
     expect(found.filter((s) => s.marker === eve.passwordHash)).toHaveLength(1);
+  });
+});
+
+/*
+ * r46: `--invite-without-password`: the rows without a password_hash (people who signed in through LDAP or an external
+ * provider at the old system) become invites, the same as Team → Invites makes, by the command (the system actor).
+ * Mail is off in this file: --apply prints each link once.
+ */
+describe("npm run users -- import --invite-without-password (mail off)", () => {
+  const pendingInvites = async () => db().select().from(invites).where(eq(invites.accountId, accountId));
+  const linkIn = (out: string, who: string) => out.match(new RegExp(`line \\d+, ${who.replace(/[.]/g, "\\.")}: (https://id\\.example\\.com/invite\\?token=(lki_[0-9A-Za-z]+))`));
+  const actorLabelOf = (event: { id: string; actorLabelCiphertext: string | null }) =>
+    event.actorLabelCiphertext && decryptField(event.actorLabelCiphertext, { table: "activity_events", column: "actor_label", rowId: event.id });
+
+  it("without the flag a row without a hash is refused, naming the flag; with it a row with a refused hash stays refused", async () => {
+    const file = csv(HEADER, `zq-inv-no@example.com,Zq No Flag,,,user,`);
+    const without = await runUsersCommand(["import", file]);
+    expect(without.code).toBe(1);
+    expect(text(without)).toContain("line 2: REFUSED zq-inv-no@example.com: no password_hash: this person can't bring a password over; run with --invite-without-password to invite them instead");
+
+    const refusedHash = await runUsersCommand(["import", csv(HEADER, `zq-inv-kc@example.com,Zq Keycloak,,${KEYCLOAK_TOO_COSTLY},,`), "--invite-without-password"]);
+    expect(refusedHash.code).toBe(1);
+    expect(text(refusedHash)).toContain("line 2: REFUSED zq-inv-kc@example.com: password_hash: a PBKDF2 hash's cost");
+    expect(text(refusedHash)).toContain("empty its password_hash to invite this person");
+
+    const noEmail = await runUsersCommand(["import", csv(HEADER, `,Zq No Mail,zqnomail,,,`), "--invite-without-password", "--apply"]);
+    expect(noEmail.code).toBe(1);
+    expect(text(noEmail)).toContain("line 2: REFUSED zqnomail: no password_hash and no email: an invite goes to an email address");
+    expect(await pendingInvites()).toEqual([]);
+  });
+
+  it("a dry run says 'would invite', writes nothing and prints no link", async () => {
+    // Django's (Authentik's) mark of no usable password is no password: invited too.
+    const file = csv("email,name,role,groups,password_hash", `zq-inv-dry@example.com,Zq Dry,admin,Ops,`, `zq-inv-dj@example.com,Zq Django,,,"${AUTHENTIK.unusable.hash}"`);
+    const eventsBefore = (await eventsOf(accountId, "invite.created")).length;
+    const result = await runUsersCommand(["import", file, "--invite-without-password", "--url", "https://id.example.com"]);
+    expect(result.code).toBe(0);
+    const out = text(result);
+    expect(out).toContain("line 2: would invite zq-inv-dry@example.com: admin, groups Ops; mail is off: the link is for you to hand over");
+    expect(out).toContain("line 3: would invite zq-inv-dj@example.com: user; mail is off");
+    expect(out).toContain("Dry run: 0 to create, 2 to invite, 0 skipped.");
+    expect(out).not.toContain("/invite?token=");
+    expect(out).not.toContain("lki_");
+    expect(await pendingInvites()).toEqual([]);
+    expect(await eventsOf(accountId, "invite.created")).toHaveLength(eventsBefore);
+  });
+
+  it("--apply invites them with the row's role and groups, prints each link once, skips an account's or an invite's email; the link makes the member", async () => {
+    const owner = (await rowOf("olive@example.com"))!;
+    const ownerActor = await startSession({ id: owner.id, accountId });
+    await createInvite(ownerActor, createInviteSchema.parse({ email: "zq-inv-pending@example.com", name: "Zq Pending", role: "user" }), META);
+    const file = csv(
+      HEADER,
+      `zq-inv-amy@example.com,Zq Invited Amy,zqinvamy,,admin,Ops;Zqinvitees`,
+      `zq-inv-bo@example.com,Zq Invited Bo,,,,`,
+      `OLIVE@example.com,Olive Again,,,,`,
+      `zq-inv-pending@example.com,Zq Pending Again,,,,`,
+      `zq-inv-cy@example.com,Zq Created Cy,,${annHash},,`,
+    );
+    const usersBefore = await peopleCount();
+    const result = await runUsersCommand(["import", file, "--invite-without-password", "--create-groups", "--apply", "--url", "https://id.example.com"]);
+    const out = text(result);
+    expect(result.code, out).toBe(0);
+    expect(out).toContain("line 2: invited zq-inv-amy@example.com: admin, username zqinvamy, groups Ops, Zqinvitees; mail is off: the link is for you to hand over");
+    expect(out).toContain("line 3: invited zq-inv-bo@example.com: user; mail is off");
+    expect(out).toContain("line 4: skipped OLIVE@example.com: already here: a user of this instance has this email; nothing changed for them (no invite)");
+    expect(out).toContain("line 5: skipped zq-inv-pending@example.com: already invited: a pending invite has this email");
+    expect(out).toContain("line 6: created zq-inv-cy@example.com");
+    expect(out).toContain("1 user created, 2 invites made, 2 skipped.");
+    expect(out).toContain("Each link is a secret");
+    const amyLink = linkIn(out, "zq-inv-amy@example.com");
+    const boLink = linkIn(out, "zq-inv-bo@example.com");
+    expect(amyLink).not.toBeNull();
+    expect(boLink).not.toBeNull();
+    // Once each.
+    expect(out.split(amyLink![2]).length - 1).toBe(1);
+    expect(await peopleCount()).toBe(usersBefore + 1);
+
+    // Team → Invites: by the operator, not a former member nor the owner.
+    const listed = (await listInvites(ownerActor)).items;
+    const amyInvite = listed.find((i) => i.email === "zq-inv-amy@example.com")!;
+    expect(amyInvite).toMatchObject({ role: "admin", username: "zqinvamy", invitedBy: OPERATOR_INVITER, createdBy: "system" });
+    expect(amyInvite.autoGroups).toHaveLength(2);
+
+    // The activity log names the command (the system actor), not the owner.
+    const created = (await eventsOf(accountId, "invite.created")).find((e) => e.targetId === amyInvite.id)!;
+    expect(created).toMatchObject({ actorType: "system", actorId: null, userAgent: "npm run users" });
+    expect(actorLabelOf(created)).toBe("npm run users");
+
+    // A group deleted since withdraws invites whose inviters may no longer give them: the operator's still may.
+    const scratchGroup = crypto.randomUUID();
+    await writeSystem((tx) => tx.insert(groups).values({ id: scratchGroup, accountId, name: "Zq Scratch" }));
+    await deleteGroup(ownerActor, scratchGroup, META);
+
+    // The invite page names the operator; accepting makes the member with the row's role and groups, the email proven.
+    const view = await lookupInvite(amyLink![2], META);
+    expect(view).toMatchObject({ invitedBy: OPERATOR_INVITER, role: "admin", valid: true });
+    const accepted = await acceptInvite(amyLink![2], "zq amy's brand new passphrase", META);
+    const amy = (await rowOf("zq-inv-amy@example.com"))!;
+    expect(accepted.username).toBe("zqinvamy");
+    expect(amy).toMatchObject({ id: accepted.userId, role: "admin" });
+    expect(amy.emailVerifiedAt).not.toBeNull();
+    const groupNames = (await db().select().from(groups).where(eq(groups.accountId, accountId))).filter((g) => ["Ops", "Zqinvitees"].includes(g.name));
+    expect(new Set(await groupIdsOfUser(db(), accountId, amy.id))).toEqual(new Set(groupNames.map((g) => g.id)));
+    const signedIn = await signInWithPassword("zq-inv-amy@example.com", "zq amy's brand new passphrase", META);
+    expect(await resolveSession(signedIn.sessionId)).not.toBeNull();
+
+    // Renewed by an admin, the invite becomes theirs (as any renewed one); withdrawn as any other.
+    const boInvite = listed.find((i) => i.email === "zq-inv-bo@example.com")!;
+    const renewed = await regenerateInvite(ownerActor, boInvite.id, INVITE_EXPIRY.defaultSeconds, META);
+    expect(renewed.invite.createdBy).toBe(owner.id);
+    await deleteInvite(ownerActor, boInvite.id, META);
+    await expect(lookupInvite(boLink![2], META)).rejects.toMatchObject({ reason: "replaced" });
+  });
+
+  it("the invites past the pending bound are refused in the check, not found mid-way by --apply (batches of one)", async () => {
+    // 998 pending invites of the operator already: two more fit under the bound of 1,000 per inviter.
+    const already = Array.from({ length: 998 }, (_, i) => {
+      const id = crypto.randomUUID();
+      const at = new Date();
+      return { id, accountId, ...sealInvitePii(id, `zq-bound-${i}@example.com`, `Bound ${i}`), role: "user" as const, autoGroups: [], tokenDigest: `${crypto.randomUUID()}${crypto.randomUUID()}`.replace(/-/g, ""), expiresAt: new Date(at.getTime() + 86_400_000), createdBy: "system", createdAt: at };
+    });
+    await writeSystem(async (tx) => {
+      for (let i = 0; i < already.length; i += 100) await tx.insert(invites).values(already.slice(i, i + 100));
+    });
+    try {
+      const file = csv("email,name", "zq-room-1@example.com,Room One", "zq-room-2@example.com,Room Two", "zq-room-3@example.com,Room Three");
+      // One person a batch: each batch's check (rolled back) sees the 998 alone, so only a count over the batches finds it.
+      const command = systemActor(accountId, "npm run users");
+      const result = await runImport(command, file, { apply: true, createGroups: false, inviteWithoutPassword: true, batchSize: 1 }, { ip: null, userAgent: "npm run users" });
+      expect(result.code).toBe(1);
+      const out = text(result);
+      expect(out).toContain("line 2: would invite zq-room-1@example.com");
+      expect(out).toContain("line 3: would invite zq-room-2@example.com");
+      expect(out).toContain("line 4: REFUSED zq-room-3@example.com: more invites than fit: 2 more may be pending at once (this file has 3 to invite)");
+      expect((await pendingInvites()).filter((i) => i.createdBy === "system" && !already.some((a) => a.id === i.id))).toEqual([]);
+    } finally {
+      await writeSystem(async (tx) => {
+        await tx.delete(invites).where(inArray(invites.id, already.map((a) => a.id)));
+      });
+    }
   });
 });

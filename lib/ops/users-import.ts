@@ -1,16 +1,33 @@
 /**
- * `npm run users -- import <file.csv> [--apply] [--create-groups] [--emails-verified]`: reads an operator's CSV of people from another
- * identity provider (bounded in bytes and rows, columns by header, parsed by csv-parse) and hands the rows to
- * lib/users/import.ts, which checks and creates them through the one create path. Prints a line per row (what it
- * does or would do, or why it is refused, with the file's line number) and never a password hash.
+ * `npm run users -- import <file.csv> [--apply] [--create-groups] [--emails-verified] [--invite-without-password]`:
+ * reads an operator's CSV of people from another identity provider (bounded in bytes and rows, columns by header,
+ * parsed by csv-parse) and hands the rows to lib/users/import.ts, which checks and creates them through the one
+ * create path. Prints a line per row (what it does or would do, or why it is refused, with the file's line number)
+ * and never a password hash. With --invite-without-password the rows without a password become invites through
+ * lib/invites' create path (createInviteIn), mailed when mail is on, else their links printed once after --apply.
  */
 import "server-only";
 import fs from "node:fs";
 import { CsvError, parse } from "csv-parse/sync";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
+import { db } from "@/lib/db/database";
 import { escapedDisplayText } from "@/lib/format/display-text";
-import { IMPORT_COLUMNS, importUsers, type ImportColumn, type ImportLine, type ImportOptions, type ImportRow } from "@/lib/users/import";
+import { parseOrThrow } from "@/lib/http/validation";
+import { createInviteIn, inviteRoomOf } from "@/lib/invites/invites";
+import { createInviteSchema } from "@/lib/invites/schemas";
+import { mailStatus } from "@/lib/mail/settings";
+import {
+  IMPORT_COLUMNS,
+  importUsers,
+  INVITE_WITHOUT_PASSWORD_FLAG,
+  type ImportColumn,
+  type ImportLine,
+  type ImportOptions,
+  type ImportRow,
+  type InviteIssuer,
+} from "@/lib/users/import";
 import { counted } from "./counted";
+import { commandLinkBase } from "./link-base";
 
 /**
  * The largest file read (bytes) and the most people in one file: split a bigger directory into several files.
@@ -28,8 +45,12 @@ export type ImportCommandResult = { code: number; lines: string[] };
 
 const refusedFile = (lines: string[]): ImportCommandResult => ({ code: 1, lines: [...lines, "Nothing was changed."] });
 
-/** The file's rows with their line numbers, or the lines saying why the file can't be read. */
-export function readImportFile(path: string): { rows: ImportRow[] } | { refused: string[] } {
+/**
+ * The file's rows with their line numbers, or the lines saying why the file can't be read. passwordHashOptional
+ * (--invite-without-password): a file without a password_hash column (people who signed in through LDAP or an
+ * external provider) is read, each row to be invited.
+ */
+export function readImportFile(path: string, { passwordHashOptional = false } = {}): { rows: ImportRow[] } | { refused: string[] } {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(path);
@@ -65,7 +86,7 @@ export function readImportFile(path: string): { rows: ImportRow[] } | { refused:
     unknown.length > 0 ? `${unknown.length === 1 ? "an unknown column" : "unknown columns"} ${unknown.map((c) => `"${c}"`).join(", ")}` : null,
     repeated.length > 0 ? `${repeated.length === 1 ? "a column" : "columns"} given twice: ${repeated.join(", ")}` : null,
     !columns.includes("email") && !columns.includes("username") ? "an email or a username column is needed" : null,
-    !columns.includes("password_hash") ? "a password_hash column is needed" : null,
+    !columns.includes("password_hash") && !passwordHashOptional ? `a password_hash column is needed (or run with ${INVITE_WITHOUT_PASSWORD_FLAG} to invite everyone in the file)` : null,
   ].filter(Boolean);
   if (problems.length > 0) return { refused: [`line ${header.info.lines}: ${problems.join("; ")}. The columns are: ${IMPORT_COLUMNS.join(", ")}.`] };
   if (body.length > IMPORT_MAX_PEOPLE) {
@@ -86,7 +107,7 @@ export function readImportFile(path: string): { rows: ImportRow[] } | { refused:
  * and a made-up "created" line (review 42).
  */
 function printed(l: ImportLine, applied: boolean): string {
-  const verb = { create: applied ? "created" : "would create", skip: "skipped", refuse: "REFUSED", "not-created": "not created" }[l.outcome];
+  const verb = { create: applied ? "created" : "would create", invite: applied ? "invited" : "would invite", skip: "skipped", refuse: "REFUSED", "not-created": "not created" }[l.outcome];
   return escapedDisplayText(`line ${l.line}: ${verb} ${l.who}: ${l.message}`);
 }
 
@@ -102,14 +123,53 @@ function ranges(lines: number[]): string {
   return out.join(", ");
 }
 
+/**
+ * lib/invites' create path for the import's rows without a password, in the batch's unit of work: the same invite as
+ * Team → Invites makes (the default expiry), by the command's system actor, mailed through the outbox when mail is on.
+ */
+function inviteIssuer(mailOn: boolean): InviteIssuer {
+  return async (tx, me, row, meta) => {
+    const input = parseOrThrow(createInviteSchema, { email: row.email, name: row.name, username: row.username, role: row.role, auto_groups: row.groupIds, send_email: mailOn });
+    const { invite, token } = await createInviteIn(tx, me, input, meta);
+    return { token, expiresAt: invite.expiresAt, mailed: mailOn };
+  };
+}
+
+/**
+ * The links of the invites made with mail off, once, after --apply committed them: each a secret that lets whoever
+ * holds it become that person (with their role and groups), to hand to its person only.
+ */
+function inviteLinks(invited: ImportLine[], base: string): string[] {
+  const handed = invited.filter((l) => l.invite && !l.invite.mailed);
+  if (handed.length === 0) return [];
+  return [
+    `Mail is off: hand each person their invite link yourself. Each link is a secret (whoever opens it first becomes that person), works once, and is shown only now:`,
+    ...handed.map((l) => escapedDisplayText(`  line ${l.line}, ${l.who}: ${base}/invite?token=${encodeURIComponent(l.invite!.token)} (until ${l.invite!.expiresAt.toISOString()})`)),
+  ];
+}
+
+export type ImportCommandOptions = Omit<ImportOptions, "invites"> & {
+  /** --url: where the printed invite links lead (lib/ops/link-base.ts). */
+  linkBase?: string | null;
+};
+
 /** Runs the import and words its report; exit code 0 done (or a clean dry run), 1 refused. */
-export async function runImport(actor: Actor, path: string, options: ImportOptions, meta: RequestMeta): Promise<ImportCommandResult> {
-  const file = readImportFile(path);
+export async function runImport(actor: Actor, path: string, commandOptions: ImportCommandOptions, meta: RequestMeta): Promise<ImportCommandResult> {
+  const { linkBase, ...rest } = commandOptions;
+  const file = readImportFile(path, { passwordHashOptional: rest.inviteWithoutPassword === true });
   if ("refused" in file) return refusedFile(file.refused);
+  const mailOn = rest.inviteWithoutPassword === true && (await mailStatus(db(), actor.accountId)).enabled;
+  const options: ImportOptions = {
+    ...rest,
+    ...(rest.inviteWithoutPassword ? { invites: inviteIssuer(mailOn), inviteRoom: await inviteRoomOf(actor.accountId, actor.userId) } : {}),
+  };
   const report = await importUsers(actor, file.rows, options, meta);
   const count = (o: ImportLine["outcome"]) => report.lines.filter((l) => l.outcome === o).length;
-  const [created, skipped, refused] = [count("create"), count("skip"), count("refuse")];
+  const [created, invited, skipped, refused] = [count("create"), count("invite"), count("skip"), count("refuse")];
   const lines = report.lines.map((l) => printed(l, report.applied));
+  const invitedLines = report.lines.filter((l) => l.outcome === "invite");
+  // Said only where the run made invites, so the wording of an import of passwords alone stays as it was.
+  const toInvite = invited > 0 ? `, ${invited} to invite` : "";
   if (report.groupsCreated.length > 0) lines.push(`${report.applied ? "Groups created" : "Groups it would create"}: ${report.groupsCreated.join(", ")}.`);
   if (report.stoppedAt !== undefined) {
     const linesOf = (o: ImportLine["outcome"]) => ranges(report.lines.filter((l) => l.outcome === o).map((l) => l.line));
@@ -118,19 +178,30 @@ export async function runImport(actor: Actor, path: string, options: ImportOptio
       lines: [
         ...lines,
         `Stopped at line ${report.stoppedAt}: someone changed this instance after the check (the line above says what), so its batch was rolled back.`,
-        `${counted(created, "user")} created (lines: ${created > 0 ? linesOf("create") : "none"}), ${skipped} skipped; not created, lines: ${linesOf("not-created") || "none"}; refused, lines: ${linesOf("refuse")}.`,
+        `${counted(created, "user")} created (lines: ${created > 0 ? linesOf("create") : "none"}), ${invited > 0 ? `${counted(invited, "invite")} made (lines: ${linesOf("invite")}), ` : ""}${skipped} skipped; not created, lines: ${linesOf("not-created") || "none"}; refused, lines: ${linesOf("refuse")}.`,
         "Fix what was refused and run the same file again: the people created are skipped, and only the rest are created.",
+        ...inviteLinks(invitedLines, await commandLinkBase(actor.accountId, linkBase ?? null)),
       ],
     };
   }
   if (refused > 0) {
     return refusedFile([
       ...lines,
-      `${counted(refused, "line")} refused, ${created} to create, ${skipped} skipped. Nothing is created until every line is good: fix or remove the refused lines and run again.`,
+      `${counted(refused, "line")} refused, ${created} to create${toInvite}, ${skipped} skipped. Nothing is created until every line is good: fix or remove the refused lines and run again.`,
     ]);
   }
   if (!report.applied) {
-    return { code: 0, lines: [...lines, `Dry run: ${created} to create, ${skipped} skipped. Nothing was changed; run again with --apply to create them.`] };
+    const mailNote = invited > 0 ? (mailOn ? " The invites would go out by mail." : " Mail is off: --apply prints each invite's link for you to hand over.") : "";
+    return { code: 0, lines: [...lines, `Dry run: ${created} to create${toInvite}, ${skipped} skipped. Nothing was changed; run again with --apply to ${invited > 0 ? "create and invite" : "create"} them.${mailNote}`] };
   }
-  return { code: 0, lines: [...lines, `${counted(created, "user")} created, ${skipped} skipped. Each is in the activity log (user.created by ${meta.userAgent}).`] };
+  if (invited === 0) return { code: 0, lines: [...lines, `${counted(created, "user")} created, ${skipped} skipped. Each is in the activity log (user.created by ${meta.userAgent}).`] };
+  const mailed = mailOn ? " The invite mails go out through the outbox (Settings → Email lists their delivery)." : "";
+  return {
+    code: 0,
+    lines: [
+      ...lines,
+      `${counted(created, "user")} created, ${counted(invited, "invite")} made, ${skipped} skipped. Each is in the activity log (user.created and invite.created by ${meta.userAgent}).${mailed} Resend, renew or withdraw an invite in Team → Invites.`,
+      ...inviteLinks(invitedLines, await commandLinkBase(actor.accountId, linkBase ?? null)),
+    ],
+  };
 }

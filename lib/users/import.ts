@@ -19,7 +19,13 @@
  *   belongs to someone else is refused (a different person: rename them in the file or leave the column empty).
  * - Roles `user` (the default) or `admin`, never `owner`; groups by name, `;`-separated, unknown ones refused
  *   unless createGroups (created with their group.created events).
- * - A row without a hash Latchkey verifies is refused (invite that person instead). The hash is never repeated.
+ * - A row without a password_hash is refused, unless inviteWithoutPassword (`--invite-without-password`): then a row
+ *   with an email becomes an invite (options.invites: lib/invites' one create path, in the batch's unit of work) with
+ *   the row's role and groups, checked as an account's are; the person proves the address by accepting it. An email
+ *   a user or a pending invite holds is skipped. A hash that is there but refused (malformed, over the cost bound) stays
+ *   refused with the flag too: the operator sees that a hash was dropped and empties the cell to invite that person.
+ *   Django's (Authentik's) mark of no usable password ("!…") is no password, not a dropped hash: invited with the flag.
+ *   The hash is never repeated.
  * - An address is proven only when the row's email_verified or the operator's --emails-verified says so.
  */
 import "server-only";
@@ -27,7 +33,7 @@ import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertCan } from "@/lib/auth/policy";
 import { emailBlindIndexes, usernameBlindIndexes } from "@/lib/crypto/blind-index";
-import { importedHashKind, type ImportedHashKind } from "@/lib/crypto/imported-hashes";
+import { importedHashKind, marksNoUsablePassword, type ImportedHashKind } from "@/lib/crypto/imported-hashes";
 import { inBatches } from "@/lib/data/batches";
 import { write } from "@/lib/data/unit-of-work";
 import { dialect, type Tx } from "@/lib/db/database";
@@ -53,9 +59,14 @@ const roleSchema = z.preprocess(
   z.enum(IMPORT_ROLES, { error: "role must be user or admin (an import never makes an owner)" }),
 );
 
-/** not-created: --apply stopped at a refusal its check had not seen, before this line's batch committed. */
-export type ImportOutcome = "create" | "skip" | "refuse" | "not-created";
-export type ImportLine = { line: number; outcome: ImportOutcome; who: string; message: string };
+/**
+ * invite: a row without a password becomes an invite (inviteWithoutPassword). not-created: --apply stopped at a
+ * refusal its check had not seen, before this line's batch committed.
+ */
+export type ImportOutcome = "create" | "invite" | "skip" | "refuse" | "not-created";
+/** An invite an import made: its link's token (a secret: shown once, by the command, when not mailed). */
+export type ImportedInvite = { token: string; expiresAt: Date; mailed: boolean };
+export type ImportLine = { line: number; outcome: ImportOutcome; who: string; message: string; invite?: ImportedInvite };
 export type ImportReport = {
   applied: boolean;
   lines: ImportLine[];
@@ -65,7 +76,15 @@ export type ImportReport = {
   stoppedAt?: number;
 };
 
-type Person = { line: number; who: string; input: CreateUserInput; groupNames: string[]; passwordHash: string; hashKind: ImportedHashKind; emailProven: boolean };
+/** secret null: no password to bring over, the person is invited (inviteWithoutPassword). */
+type Person = {
+  line: number;
+  who: string;
+  input: CreateUserInput;
+  groupNames: string[];
+  secret: { passwordHash: string; hashKind: ImportedHashKind } | null;
+  emailProven: boolean;
+};
 
 /**
  * Whether the old provider proved the row's address: `email_verified` true/false (yes/no, t/f, 1/0), or empty for the
@@ -96,15 +115,36 @@ function describe(err: DomainError): string {
 
 const blankIsNone = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v.trim());
 
+/** The flag that turns rows without a password into invites (lib/ops/users-command.ts reads it). */
+export const INVITE_WITHOUT_PASSWORD_FLAG = "--invite-without-password";
+
+/** A row's hash: none (to invite, or refused), or the kind Latchkey verifies, or why it is refused. */
+function readHash(hash: string | undefined, inviteWithoutPassword: boolean): { secret: Person["secret"] } | { problem: string } {
+  if (!hash) {
+    if (inviteWithoutPassword) return { secret: null };
+    return { problem: `no password_hash: this person can't bring a password over; run with ${INVITE_WITHOUT_PASSWORD_FLAG} to invite them instead (they choose a password from the invite), or leave the row out` };
+  }
+  if (marksNoUsablePassword(hash)) {
+    if (inviteWithoutPassword) return { secret: null };
+    return { problem: `password_hash: this is Django's (Authentik's) mark of a person without a usable password: run with ${INVITE_WITHOUT_PASSWORD_FLAG} to invite them instead, or leave the row out` };
+  }
+  const kind = importedHashKind(hash);
+  if (!("problem" in kind)) return { secret: { passwordHash: hash, hashKind: kind.kind } };
+  // With the flag too: a hash the file has and Latchkey drops is the operator's to see, not turned into an invite unasked.
+  const instead = inviteWithoutPassword ? "; a row with a hash is never invited instead: empty its password_hash to invite this person" : "";
+  return { problem: `password_hash: ${kind.problem}${instead}` };
+}
+
 /** One row read as createUser's input (the same schema as the dashboard and POST /api/users), or why not. */
-function readRow(row: ImportRow, emailsVerified: boolean): Person | ImportLine {
+function readRow(row: ImportRow, emailsVerified: boolean, inviteWithoutPassword: boolean): Person | ImportLine {
   const f = row.fields;
   const who = blankIsNone(f.email) ?? blankIsNone(f.username) ?? "(no email or username)";
   const refuse = (message: string): ImportLine => ({ line: row.line, outcome: "refuse", who, message });
-  const hash = blankIsNone(f.password_hash);
-  if (!hash) return refuse("no password_hash: this person can't bring a password over; invite them instead (Team → Invites), and leave the row out");
-  const kind = importedHashKind(hash);
-  if ("problem" in kind) return refuse(`password_hash: ${kind.problem}`);
+  const hash = readHash(blankIsNone(f.password_hash), inviteWithoutPassword);
+  if ("problem" in hash) return refuse(hash.problem);
+  if (!hash.secret && !blankIsNone(f.email)) {
+    return refuse("no password_hash and no email: an invite goes to an email address (accepting it proves the address); give this row its email, or leave it out and make a link-only invite in Team → Invites");
+  }
   const role = roleSchema.safeParse(f.role);
   if (!role.success) return refuse(`role: ${role.error.issues[0]?.message}`);
   const verified = blankIsNone(f.email_verified);
@@ -123,7 +163,7 @@ function readRow(row: ImportRow, emailsVerified: boolean): Person | ImportLine {
       role: role.data,
       auto_groups: [],
     });
-    return { line: row.line, who, input, groupNames, passwordHash: hash, hashKind: kind.kind, emailProven };
+    return { line: row.line, who, input, groupNames, secret: hash.secret, emailProven };
   } catch (err) {
     if (err instanceof DomainError) return refuse(describe(err));
     throw err;
@@ -151,7 +191,10 @@ function refuseRepeats(people: Person[]): Map<number, ImportLine> {
 /** Whether the person is here already (skip), clashes with someone else (refuse), or is new (null). */
 async function alreadyHere(tx: Tx, accountId: string, p: Person): Promise<ImportLine | null> {
   const byEmail = p.input.email ? await idByBlindIndex(tx, "user-email", accountId, emailBlindIndexes(p.input.email)) : undefined;
-  if (byEmail) return { line: p.line, outcome: "skip", who: p.who, message: "already here: a user of this instance has this email; nothing changed for them" };
+  if (byEmail) return { line: p.line, outcome: "skip", who: p.who, message: `already here: a user of this instance has this email; nothing changed for them${p.secret ? "" : " (no invite)"}` };
+  if (!p.secret && (await idByBlindIndex(tx, "invite-email", accountId, emailBlindIndexes(p.input.email!)))) {
+    return { line: p.line, outcome: "skip", who: p.who, message: "already invited: a pending invite has this email; nothing changed (resend, renew or withdraw it in Team → Invites)" };
+  }
   const byUsername = p.input.username ? await usernameHolder(tx, accountId, p.input.username) : undefined;
   if (!byUsername) return null;
   if (!p.input.email) return { line: p.line, outcome: "skip", who: p.who, message: "already here: a user of this instance has this username; nothing changed for them" };
@@ -188,9 +231,28 @@ export const IMPORT_BATCH = 25;
 const SQLITE_GAP_MS = 120;
 const gapForOthers = () => (dialect() === "sqlite" ? new Promise((resolve) => setTimeout(resolve, SQLITE_GAP_MS)) : Promise.resolve());
 
+/**
+ * Makes one invite in the batch's unit of work (lib/ops/users-import.ts wires lib/invites' createInviteIn: lib/users
+ * doesn't import lib/invites, which builds on it). Throws the create path's refusals (DomainError).
+ */
+export type InviteIssuer = (
+  tx: Tx,
+  me: Actor,
+  invite: { email: string; name: string; username?: string; role: CreateUserInput["role"]; groupIds: string[] },
+  meta: RequestMeta,
+) => Promise<ImportedInvite>;
+
 export type ImportOptions = {
   apply: boolean;
   createGroups: boolean;
+  /** --invite-without-password: rows without a password_hash become invites, made by `invites`. */
+  inviteWithoutPassword?: boolean;
+  invites?: InviteIssuer;
+  /**
+   * How many invites the actor may still have pending (lib/invites' bound per inviter): the lines to invite past it
+   * are refused in the check, which rolls each batch back and so can't count the earlier batches' invites itself.
+   */
+  inviteRoom?: number;
   /** --emails-verified: the operator vouches for each address whose row leaves email_verified empty. */
   emailsVerified?: boolean;
   /** People per unit of work (IMPORT_BATCH unless a test says otherwise). */
@@ -246,24 +308,39 @@ async function resolveGroups(tx: Tx, me: Actor, people: Person[], createGroups: 
   return { ids, problems, created, gives };
 }
 
-/** One person, under the unit's lock: skipped (here already), refused, or created in tx. */
-async function importPerson(tx: Tx, me: Actor, p: Person, groups: GroupPlan, meta: RequestMeta): Promise<ImportLine> {
+/**
+ * A person without a password, invited in tx with the row's role and groups. The checks an account gets (the role,
+ * the groups matched or created, the roles they give, said in the line) ran as for one; the invite's own (the
+ * inviter rule, the email and username free) are createInviteIn's, before its first write.
+ */
+async function invitePerson(tx: Tx, me: Actor, p: Person, groupIds: string[], named: string, options: ImportOptions, meta: RequestMeta): Promise<ImportLine> {
+  if (!options.invites) throw new Error("importUsers: inviteWithoutPassword needs options.invites");
+  const issued = await options.invites(tx, me, { email: p.input.email!, name: p.input.name, username: p.input.username, role: p.input.role, groupIds }, meta);
+  const username = p.input.username ? `, username ${p.input.username}` : "";
+  const delivery = issued.mailed ? "the invite goes to them by mail" : "mail is off: the link is for you to hand over";
+  return { line: p.line, outcome: "invite", who: p.who, message: `${p.input.role}${username}${named}; ${delivery}`, invite: issued };
+}
+
+/** One person, under the unit's lock: skipped (here already), refused, or created (or invited) in tx. */
+async function importPerson(tx: Tx, me: Actor, p: Person, groups: GroupPlan, options: ImportOptions, meta: RequestMeta): Promise<ImportLine> {
   const problem = p.groupNames.map((g) => groups.problems.get(groupNameKey(g))).find(Boolean);
   if (problem) return { line: p.line, outcome: "refuse", who: p.who, message: problem };
   const here = await alreadyHere(tx, me.accountId, p);
   if (here) return here;
+  const group = (name: string) => {
+    const roles = groups.gives.get(groups.ids.get(groupNameKey(name))!);
+    return roles ? `${name} (gives ${roles.length === 1 ? "the role" : "the roles"} ${roles.join(", ")})` : name;
+  };
+  const named = p.groupNames.length > 0 ? `, groups ${p.groupNames.map(group).join(", ")}` : "";
+  const groupIds = [...new Set(p.groupNames.map((g) => groups.ids.get(groupNameKey(g))!))];
   try {
+    if (!p.secret) return await invitePerson(tx, me, p, groupIds, named, options, meta);
     // Every check of createUserIn runs before its first write, so a refusal leaves the transaction usable.
-    const input = parseOrThrow(createUserSchema, { ...p.input, auto_groups: [...new Set(p.groupNames.map((g) => groups.ids.get(groupNameKey(g))!))] });
-    const secret = { passwordHash: p.passwordHash, mustChangePassword: false, importedHash: p.hashKind, emailProven: p.emailProven };
+    const input = parseOrThrow(createUserSchema, { ...p.input, auto_groups: groupIds });
+    const secret = { passwordHash: p.secret.passwordHash, mustChangePassword: false, importedHash: p.secret.hashKind, emailProven: p.emailProven };
     const created = await createUserIn(tx, me, input, secret, meta);
-    const group = (name: string) => {
-      const roles = groups.gives.get(groups.ids.get(groupNameKey(name))!);
-      return roles ? `${name} (gives ${roles.length === 1 ? "the role" : "the roles"} ${roles.join(", ")})` : name;
-    };
-    const named = p.groupNames.length > 0 ? `, groups ${p.groupNames.map(group).join(", ")}` : "";
     const unproven = created.email && !p.emailProven ? ", email not verified" : "";
-    return { line: p.line, outcome: "create", who: p.who, message: `${created.role}, username ${created.username}${named}, ${p.hashKind} password${unproven}` };
+    return { line: p.line, outcome: "create", who: p.who, message: `${created.role}, username ${created.username}${named}, ${p.secret.hashKind} password${unproven}` };
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     return { line: p.line, outcome: "refuse", who: p.who, message: describe(err) };
@@ -281,7 +358,7 @@ async function runBatch(actor: Actor, batch: Person[], options: ImportOptions, m
       const groups = await resolveGroups(tx, me, batch, options.createGroups, meta);
       groupsCreated = groups.created;
       const lines: ImportLine[] = [];
-      for (const p of batch) lines.push(await importPerson(tx, me, p, groups, meta));
+      for (const p of batch) lines.push(await importPerson(tx, me, p, groups, options, meta));
       if (!commit || lines.some((l) => l.outcome === "refuse")) throw new RolledBack(lines);
       return lines;
     });
@@ -303,7 +380,7 @@ async function runBatch(actor: Actor, batch: Person[], options: ImportOptions, m
 export async function importUsers(actor: Actor, rows: ImportRow[], options: ImportOptions, meta: RequestMeta): Promise<ImportReport> {
   assertCan(actor, "users:create", "You don't have permission to manage users");
   const size = options.batchSize ?? IMPORT_BATCH;
-  const read = rows.map((row) => readRow(row, options.emailsVerified === true));
+  const read = rows.map((row) => readRow(row, options.emailsVerified === true, options.inviteWithoutPassword === true));
   const people = read.filter((r): r is Person => "input" in r);
   const results = new Map<number, ImportLine>(read.filter((r): r is ImportLine => !("input" in r)).map((r) => [r.line, r]));
   for (const [line, refusal] of refuseRepeats(people)) results.set(line, refusal);
@@ -319,12 +396,23 @@ export async function importUsers(actor: Actor, rows: ImportRow[], options: Impo
     for (const l of lines) results.set(l.line, l);
     for (const name of groupsCreated) if (!planned.has(groupNameKey(name))) planned.set(groupNameKey(name), name);
   }
+  if (options.inviteRoom !== undefined) {
+    const invited = rows.map((r) => results.get(r.line)).filter((l): l is ImportLine => l?.outcome === "invite");
+    for (const l of invited.slice(options.inviteRoom)) {
+      results.set(l.line, {
+        line: l.line,
+        outcome: "refuse",
+        who: l.who,
+        message: `more invites than fit: ${options.inviteRoom} more may be pending at once (this file has ${invited.length} to invite); leave the rest for a later run, once some are accepted or withdrawn`,
+      });
+    }
+  }
   const dryRun: ImportReport = { applied: false, lines: ordered(), groupsCreated: [...planned.values()] };
   if (!options.apply || dryRun.lines.some((l) => l.outcome === "refuse")) return dryRun;
 
   // --apply: the missing groups first, in their own unit (a group created meanwhile is used as it is; one that
   // can't be created now is refused again by the batches of the people who name it).
-  const toCreate = checked.filter((p) => results.get(p.line)?.outcome === "create");
+  const toCreate = checked.filter((p) => ["create", "invite"].includes(results.get(p.line)?.outcome ?? ""));
   const groupsCreated: string[] = [];
   if (options.createGroups && toCreate.some((p) => p.groupNames.length > 0)) {
     await write(actor, async (tx, me) => {

@@ -8,6 +8,7 @@ import { RateLimited } from "@/lib/errors";
 import { linkToken } from "@/lib/http/link-token";
 import { requestMeta } from "@/lib/http/request-meta";
 import { InviteUnusable, inviteGroupNames, lookupInvite, type InviteView } from "@/lib/invites/acceptance";
+import { madeByOperator } from "@/lib/invites/records";
 import { titled } from "@/i18n/titles";
 import { getFormatter, getTranslations } from "next-intl/server";
 
@@ -54,14 +55,14 @@ export default async function InvitePage() {
     return (
       <Problem
         title={t("expiredTitle")}
-        message={t("expiredBody", { date: when(found.expiresAt), inviter: found.invitedBy })}
+        message={madeByOperator(found) ? t("expiredBodyByOperator", { date: when(found.expiresAt) }) : t("expiredBody", { date: when(found.expiresAt), inviter: found.invitedBy })}
         held={link.fingerprint}
       />
     );
   }
   const groups = await inviteGroupNames(found);
   return (
-    <AuthCard title={t("title")} subtitle={t("subtitle", { inviter: found.invitedBy })}>
+    <AuthCard title={t("title")} subtitle={madeByOperator(found) ? t("subtitleByOperator") : t("subtitle", { inviter: found.invitedBy })}>
       <div className="space-y-4">
         <dl className="grid grid-cols-2 gap-2 rounded-md bg-slate-50 p-3 text-sm">
           <dt className="text-slate-500">{t("name")}</dt>
