@@ -139,6 +139,16 @@ export function inviteMailLimit(): RateLimit {
 }
 
 /**
+ * An admin's (or a script's) "Send reset link" (lib/users/password-reset.ts sendPasswordResetLink), per person: each
+ * mails the person a new link, so a token with users:reset_password (600 requests a minute) mustn't be able to flood
+ * their inbox from the organisation's mail server (review 44). Apart from the person's own "Forgot password?" budget,
+ * which strangers use up; counted in the unit of work that queues the mail (countWithinLimit), past it refused.
+ */
+export function adminResetLinkLimit(): RateLimit {
+  return { name: "reset-link-by-admin", points: 5, durationSeconds: 3600, message: "Too many reset emails to this person", ...waitFor("reset emails to this person", "tooManyResetEmails") };
+}
+
+/**
  * "Verify integrity" (lib/audit/verify.ts verifyActivityIntegrity), per person: each re-hashes the whole activity
  * log (about a second of CPU per 30,000 events), so anyone with events:read could keep the server busy by asking
  * again and again. `npm run verify-events` is not limited.

@@ -38,6 +38,7 @@ import { emailSchema } from "./fields";
 import { loadUser } from "./lifecycle";
 import { assertKnowsCurrentPassword, assertPasswordStillCurrent } from "./password";
 import { findUserRow, sealEmail, userLabel } from "./records";
+import { emailNotOurs } from "./rules";
 import { indexUser } from "./search-source";
 
 export const EMAIL_CHANGE_HOURS = 24;
@@ -173,7 +174,9 @@ export async function confirmEmailChange(rawInput: unknown, meta: RequestMeta, n
       .limit(1);
     if (!pending) throw new Invalid(INVALID_EMAIL_LINK, { token: [INVALID_EMAIL_LINK] });
     const user = await loadUser(tx, pending.accountId, pending.userId);
-    if (user.isBlocked) throw new Invalid(INVALID_EMAIL_LINK, { token: [INVALID_EMAIL_LINK] });
+    // Blocked, or the address is no longer ours to set (the account came to sign in through an identity provider
+    // after the link was asked for: the provider says its email now, as the request itself would have been told).
+    if (user.isBlocked || emailNotOurs(user) !== null) throw new Invalid(INVALID_EMAIL_LINK, { token: [INVALID_EMAIL_LINK] });
     const email = decryptField(pending.newEmailCiphertext, pendingField(pending.id));
     await tx.delete(emailChanges).where(eq(emailChanges.userId, pending.userId));
     // "Confirm this address": the link went to the address they have; it is proven, nothing else changes.

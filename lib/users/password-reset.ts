@@ -31,8 +31,8 @@ import { assertMailEnabled, mailStatus } from "@/lib/mail/settings";
 import { mailLocaleOf } from "@/lib/mail/language";
 import { passwordElsewhereMail, passwordResetMail } from "@/lib/mail/templates";
 import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
-import { passwordResetConfirmLimit, passwordResetEmailLimit, passwordResetIpLimit, passwordResetOwnBrowserLimit } from "@/lib/security/limits";
-import { consumeRateLimit } from "@/lib/security/rate-limit";
+import { adminResetLinkLimit, passwordResetConfirmLimit, passwordResetEmailLimit, passwordResetIpLimit, passwordResetOwnBrowserLimit } from "@/lib/security/limits";
+import { consumeRateLimit, countWithinLimit, rateLimitRefusal } from "@/lib/security/rate-limit";
 import { addressLimitKey } from "@/lib/security/address-key";
 import { instanceAccountId } from "@/lib/instance/account";
 import { emailSchema } from "./fields";
@@ -175,7 +175,10 @@ async function resetLinkTarget(tx: Tx, me: Actor, userId: string): Promise<{ cur
   return { current, row };
 }
 
-/** An admin's "Send reset link": same link and rules as the person's own request, refused (412) without mail or an email address. */
+/**
+ * An admin's "Send reset link": same link and rules as the person's own request, refused (412) without mail or an
+ * email address, and (429) past a few a person an hour.
+ */
 export async function sendPasswordResetLink(actor: Actor, userId: string, meta: RequestMeta, now = new Date()): Promise<{ message: string; email: string }> {
   const target = await loadUser(db(), actor.accountId, userId);
   assertCanResetPassword(actor, target);
@@ -184,6 +187,10 @@ export async function sendPasswordResetLink(actor: Actor, userId: string, meta: 
     if (!current.email) throw new PreconditionFailed("This person has no email address");
     const status = await mailStatus(tx, actor.accountId);
     assertMailEnabled(status);
+    // The person's hourly budget of these mails, whoever sends them (lib/security/limits.ts): not the public one.
+    const limit = adminResetLinkLimit();
+    const budget = await countWithinLimit(tx, limit, row.id, now);
+    if (!budget.within) throw rateLimitRefusal(limit, budget.retryAfterSeconds);
     await issueResetLink(tx, row, current.email, status.publicUrl!, status.brand, now);
     await recordEvent(tx, {
       accountId: actor.accountId,

@@ -1,0 +1,105 @@
+/**
+ * Review 44: the mail and its links (reset, email change, "Confirm this address"), as an attacker. Each case is
+ * one attack; the ones that found something say what it was. Run on SQLite and PostgreSQL, with the test mail
+ * server as the instance's (test/smtp-server.ts).
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { outboxIdle } from "@/lib/data/outbox";
+import { db } from "@/lib/db/database";
+import { outbox } from "@/lib/db/schema";
+import { Invalid, RateLimited } from "@/lib/errors";
+import { resetRateLimits } from "@/lib/security/rate-limit";
+import { adminResetLinkLimit } from "@/lib/security/limits";
+import { createUser, META, startSession, updateUserRow, userRow, type TestUser } from "@/test/factories";
+import { sentTo, startMailInstance } from "@/test/mail";
+import type { TestSmtp } from "@/test/smtp-server";
+import { resetTokenIn } from "@/test/takeover";
+import { updateUser } from "./lifecycle";
+import { confirmEmailChange, requestEmailChange } from "./email-change";
+import { passwordResetRequestsIdle, requestPasswordReset, resetPasswordWithToken, sendPasswordResetLink } from "./password-reset";
+
+const PASSWORD = "their own long passphrase 5150";
+let smtp: TestSmtp;
+let accountId: string;
+let owner: TestUser;
+
+beforeAll(async () => ({ smtp, accountId, owner } = await startMailInstance()), 60_000);
+afterAll(() => smtp.stop());
+beforeEach(() => resetRateLimits());
+
+const confirmTokenIn = (text: string | undefined) => /\/confirm-email\?token=(lke_[0-9A-Za-z]+)/.exec(text ?? "")?.[1];
+
+describe("review 44: the mail and its links, as an attacker", { timeout: 60_000 }, () => {
+  it("an admin's (or a script's) Send reset link in a loop: a few per person an hour, then 429 and no more mail", async () => {
+    // Found: nothing bounded it. A token scoped to users:reset_password at its 600 requests a minute had the
+    // organisation's mail server send one person a reset mail per request (the invite's mail had a per-address
+    // budget since review 9c; this road had none).
+    const victim = await createUser(accountId, { email: "reset-flood@example.net", password: PASSWORD });
+    const admin = await startSession(owner);
+    const allowed = adminResetLinkLimit().points;
+    for (let i = 0; i < allowed; i++) await sendPasswordResetLink(admin, victim.id, META);
+    await expect(sendPasswordResetLink(admin, victim.id, META)).rejects.toBeInstanceOf(RateLimited);
+    await outboxIdle();
+    expect(smtp.messages.filter(sentTo(victim.email))).toHaveLength(allowed);
+    // Someone else's budget is their own; the person's own "Forgot password?" is not used up by the admin's.
+    const other = await createUser(accountId, { password: PASSWORD });
+    await sendPasswordResetLink(admin, other.id, META);
+    expect((await requestPasswordReset(victim.email, META)).message).toMatch(/^If an account exists/);
+    await passwordResetRequestsIdle();
+    await outboxIdle();
+    expect(smtp.messages.filter(sentTo(victim.email))).toHaveLength(allowed + 1);
+  });
+
+  it("an email change confirmed after the account came to sign in through an identity provider: refused, address kept", async () => {
+    // Found: the link was checked only against a block. The request refuses a person whose email is the provider's,
+    // but a change asked for before the account was linked (by verified email) still moved the address later.
+    const person = await createUser(accountId, { email: "soon-linked@example.net" });
+    await requestEmailChange(await startSession(person), { email: "moved-later@example.net" }, META);
+    const mail = await smtp.waitFor(sentTo("moved-later@example.net"));
+    const token = confirmTokenIn(mail.text);
+    expect(token).toBeTruthy();
+    await updateUserRow(person.id, { idpId: "header" });
+    await expect(confirmEmailChange({ token }, META)).rejects.toBeInstanceOf(Invalid);
+    const row = await userRow(person.id);
+    expect(row.emailIndex).not.toBeNull();
+    const { openIdentity } = await import("./records");
+    expect(openIdentity(row).email).toBe("soon-linked@example.net");
+  });
+
+  it("an admin moving someone's address: the old address is told, without the new one", async () => {
+    // Found: a member's own change tells the current address, an admin's (or a stolen admin session's) said nothing
+    // to anyone: the next "Forgot password?" went to the new address and the person never heard of it.
+    const person = await createUser(accountId, { email: "was-here@example.net" });
+    const admin = await startSession(owner);
+    await updateUser(admin, person.id, { email: "now-there@example.net" }, META);
+    const notice = await smtp.waitFor(sentTo("was-here@example.net"));
+    expect(notice.subject).toMatch(/email address was changed/i);
+    expect(notice.text).not.toContain("now-there@example.net");
+    expect(notice.html || "").not.toContain("now-there@example.net");
+  });
+
+  it("held: a reset link mailed to a local person stops working once they sign in through a provider", async () => {
+    const person = await createUser(accountId, { email: "reset-then-linked@example.net", password: PASSWORD });
+    await sendPasswordResetLink(await startSession(owner), person.id, META);
+    const token = resetTokenIn((await smtp.waitFor(sentTo(person.email))).text);
+    expect(token).toBeTruthy();
+    await updateUserRow(person.id, { idpId: "header" });
+    await expect(resetPasswordWithToken({ token, password: "a brand new passphrase 881" }, META)).rejects.toBeInstanceOf(Invalid);
+  });
+
+  it("held: an address with a line break, a second recipient or a display name is refused before any mail", async () => {
+    for (const email of ["victim@example.net\r\nBcc: list@evil.example", "victim@example.net, list@evil.example", "Boss <victim@example.net>", '"a,b"@example.net', "victim@example.net\u0000"]) {
+      await expect(requestPasswordReset(email, META)).rejects.toBeInstanceOf(Invalid);
+    }
+  });
+
+  it("held: a queued reset mail rests sealed: no token, link or address in the outbox row", async () => {
+    const person = await createUser(accountId, { email: "sealed-outbox@example.net", password: PASSWORD });
+    await sendPasswordResetLink(await startSession(owner), person.id, META);
+    const rows = await db().select().from(outbox);
+    const raw = JSON.stringify(rows);
+    expect(raw).not.toMatch(/lkr_/);
+    expect(raw).not.toContain("sealed-outbox@example.net");
+    expect(raw).not.toContain("/reset-password");
+  });
+});
