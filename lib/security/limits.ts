@@ -63,6 +63,14 @@ export function passwordResetEmailLimit(): RateLimit {
 }
 
 /**
+ * Reset-link requests per email and day, beside the 15 minutes' budget: with a fresh client address for each window,
+ * strangers had one inbox mailed 12 links an hour, every day (review 44). The person's own browser keeps its budget.
+ */
+export function passwordResetEmailDailyLimit(): RateLimit {
+  return { name: "password-reset-email-day", points: 10, durationSeconds: 24 * 3600, message: "Too many requests", ...waitFor("requests", "tooManyRequests") };
+}
+
+/**
  * Reset-link requests per email from one of that person's own browsers (one they signed in with), once the
  * address's own limit is used up: a stranger's requests use up the address's limit, never the person's own way
  * back in. Keyed by address and browser.

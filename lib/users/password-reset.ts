@@ -31,7 +31,7 @@ import { assertMailEnabled, mailStatus } from "@/lib/mail/settings";
 import { mailLocaleOf } from "@/lib/mail/language";
 import { passwordElsewhereMail, passwordResetMail } from "@/lib/mail/templates";
 import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
-import { adminResetLinkLimit, passwordResetConfirmLimit, passwordResetEmailLimit, passwordResetIpLimit, passwordResetOwnBrowserLimit } from "@/lib/security/limits";
+import { adminResetLinkLimit, passwordResetConfirmLimit, passwordResetEmailDailyLimit, passwordResetEmailLimit, passwordResetIpLimit, passwordResetOwnBrowserLimit } from "@/lib/security/limits";
 import { consumeRateLimit, countWithinLimit, rateLimitRefusal } from "@/lib/security/rate-limit";
 import { addressLimitKey } from "@/lib/security/address-key";
 import { instanceAccountId } from "@/lib/instance/account";
@@ -113,7 +113,7 @@ export async function requestPasswordReset(rawEmail: unknown, meta: RequestMeta,
 }
 
 /**
- * The address's limit (its inbox is not to be flooded), keyed by the blind index: rate_limits holds no
+ * The address's limits, per 15 minutes and per day (its inbox is not to be flooded), keyed by the blind index: rate_limits holds no
  * address in plain text (as the sign-in throttle). Once strangers have used it up, the person's own
  * browser (one they signed in with before, by its device cookie) still gets its requests, on a limit of
  * its own: otherwise anyone could keep a person from resetting their password by asking for them.
@@ -122,6 +122,7 @@ async function consumeAddressLimit(email: string, meta: RequestMeta): Promise<vo
   const index = emailBlindIndex(email);
   try {
     await consumeRateLimit(passwordResetEmailLimit(), index);
+    await consumeRateLimit(passwordResetEmailDailyLimit(), index);
   } catch (err) {
     if (!(err instanceof RateLimited) || !meta.device || !(await fromTheirOwnBrowser(email, meta.device))) throw err;
     await consumeRateLimit(passwordResetOwnBrowserLimit(), `${index}:${meta.device}`);
