@@ -108,6 +108,15 @@ export function emailChangeRequestLimit(): RateLimit {
 }
 
 /**
+ * Email change requests per person and day, beside the 15 minutes' budget: each mails an address the member names,
+ * greeting it with the member's own name (one line, a link in it if they like), from the organisation's mail server;
+ * 5 per 15 minutes was 480 such mails a day from one member (review 44). Ten is more than changing one's address takes.
+ */
+export function emailChangeRequestDailyLimit(): RateLimit {
+  return { name: "email-change-request-day", points: 10, durationSeconds: 24 * 3600, message: "Too many requests", ...waitFor("requests", "tooManyRequests") };
+}
+
+/**
  * "Send test email", per person: each opens a connection to a server the owner names and reports how it
  * answered, so it is not to be a fast probe of the network (lib/mail/deliveries.ts).
  */

@@ -30,7 +30,7 @@ import { queueMail } from "@/lib/mail/delivery";
 import { assertMailEnabled, mailStatus } from "@/lib/mail/settings";
 import { mailLocaleOf } from "@/lib/mail/language";
 import { emailAddressConfirmMail, emailChangeConfirmMail, emailChangeNoticeMail, emailInUseMail } from "@/lib/mail/templates";
-import { emailChangeRequestLimit, emailConfirmationLimit, passwordResetConfirmLimit } from "@/lib/security/limits";
+import { emailChangeRequestDailyLimit, emailChangeRequestLimit, emailConfirmationLimit, passwordResetConfirmLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { addressLimitKey } from "@/lib/security/address-key";
 import { assertEmailAvailable } from "./email-availability";
@@ -123,6 +123,7 @@ export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: 
   assertNotLimitedToken(actor, "A token limited to some permissions can't change its owner's email");
   // Each request mails an address the person names: a few per person, with or without a password to prove.
   await consumeRateLimit(emailChangeRequestLimit(), `${actor.accountId}:${actor.userId}`);
+  await consumeRateLimit(emailChangeRequestDailyLimit(), `${actor.accountId}:${actor.userId}`);
   const row = await findUserRow(db(), actor.accountId, actor.userId);
   if (!row) throw new NotFound("User");
   if (row.passwordHash) await assertKnowsCurrentPassword(actor, { id: row.id, passwordHash: row.passwordHash }, current_password, "current_password");

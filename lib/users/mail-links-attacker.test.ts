@@ -11,7 +11,7 @@ import { db } from "@/lib/db/database";
 import { outbox, rateLimits } from "@/lib/db/schema";
 import { Invalid, RateLimited } from "@/lib/errors";
 import { resetRateLimits } from "@/lib/security/rate-limit";
-import { adminResetLinkLimit, passwordResetEmailDailyLimit, passwordResetEmailLimit } from "@/lib/security/limits";
+import { adminResetLinkLimit, emailChangeRequestDailyLimit, emailChangeRequestLimit, passwordResetEmailDailyLimit, passwordResetEmailLimit } from "@/lib/security/limits";
 import { createUser, META, startSession, updateUserRow, userRow, type TestUser } from "@/test/factories";
 import { sentTo, startMailInstance } from "@/test/mail";
 import type { TestSmtp } from "@/test/smtp-server";
@@ -87,6 +87,26 @@ describe("review 44: the mail and its links, as an attacker", { timeout: 60_000 
     }
     expect(unknownAnswered).toBe(daily);
     await passwordResetRequestsIdle();
+  });
+
+  it("a member asking email changes to an outside address all day: a few a day are mailed, then 429", async () => {
+    // Found: only 5 per 15 minutes bounded it, 480 mails a day from one member's session to any address, each greeting
+    // it with the member's own name (which may hold a link). Now also a daily budget per person.
+    const member = await createUser(accountId, { name: "Claim it at https://prize.example" });
+    const session = await startSession(member);
+    const outsider = "spammed-all-day@example.org";
+    const daily = emailChangeRequestDailyLimit().points;
+    let mailed = 0;
+    for (let window = 0; window < 4; window++) {
+      for (let i = 0; i < emailChangeRequestLimit().points; i++) {
+        const answer = await requestEmailChange(session, { email: outsider }, META).catch((err: unknown) => err);
+        if (!(answer instanceof RateLimited)) mailed += 1;
+      }
+      await writeSystem((tx) => tx.delete(rateLimits).where(like(rateLimits.key, `${emailChangeRequestLimit().name}:%`)));
+    }
+    await outboxIdle();
+    expect(mailed).toBe(daily);
+    expect(smtp.messages.filter(sentTo(outsider))).toHaveLength(daily);
   });
 
   it("an email change confirmed after the account came to sign in through an identity provider: refused, address kept", async () => {
