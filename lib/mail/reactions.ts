@@ -10,6 +10,7 @@ import crypto from "node:crypto";
 import { and, desc, eq, like, notInArray, sql, type SQL } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { UAParser } from "ua-parser-js";
+import { emailBlindIndexes } from "@/lib/crypto/blind-index";
 import { react } from "@/lib/data/effects";
 import { dialect, type Db, type Tx } from "@/lib/db/database";
 import { literalLimit, perTransaction, perTransactionBy } from "@/lib/db/prepared";
@@ -62,6 +63,8 @@ react("user.email_changed", "mail:notice-email-moved", async (tx, { accountId, u
   if (!status.enabled || !status.publicUrl) return;
   const [row] = await tx.select().from(users).where(and(eq(users.accountId, accountId), eq(users.id, userId))).limit(1);
   if (!row || row.isServiceUser) return;
+  // The same mailbox written another way (case, spaces) has moved nowhere.
+  if (row.emailIndex !== null && emailBlindIndexes(movedFrom).includes(row.emailIndex)) return;
   if (!(await countWithinLimit(tx, securityNoticeLimit(), userId)).within) return;
   const locale = parseLocale(row.locale ?? undefined) ?? (await mailLocaleOf(tx, accountId, null));
   await queueMail(tx, {

@@ -135,6 +135,24 @@ describe("review 44: the mail and its links, as an attacker", { timeout: 60_000 
     expect(notice.subject).toMatch(/email address was changed/i);
     expect(notice.text).not.toContain("now-there@example.net");
     expect(notice.html || "").not.toContain("now-there@example.net");
+    // The same mailbox in other letters has moved nowhere: no notice.
+    const recased = await createUser(accountId, { email: "same-box@example.net" });
+    await updateUser(admin, recased.id, { email: "Same-Box@Example.net" }, META);
+    await outboxIdle();
+    expect(smtp.messages.filter((m) => /same-box@example\.net/i.test(JSON.stringify(m.to)))).toHaveLength(0);
+  });
+
+  it("held: a change link superseded by a newer request moves nothing, nor does a used one", async () => {
+    const person = await createUser(accountId, { email: "changes-mind@example.net" });
+    const session = await startSession(person);
+    await requestEmailChange(session, { email: "first-choice@example.net" }, META);
+    const first = confirmTokenIn((await smtp.waitFor(sentTo("first-choice@example.net"))).text);
+    await requestEmailChange(session, { email: "second-choice@example.net" }, META);
+    const second = confirmTokenIn((await smtp.waitFor(sentTo("second-choice@example.net"))).text);
+    await expect(confirmEmailChange({ token: first }, META)).rejects.toBeInstanceOf(Invalid);
+    expect(await confirmEmailChange({ token: second }, META)).toEqual({ email: "second-choice@example.net" });
+    // Used once: the same link again is refused.
+    await expect(confirmEmailChange({ token: second }, META)).rejects.toBeInstanceOf(Invalid);
   });
 
   it("held: a reset link mailed to a local person stops working once they sign in through a provider", async () => {
@@ -146,8 +164,9 @@ describe("review 44: the mail and its links, as an attacker", { timeout: 60_000 
     await expect(resetPasswordWithToken({ token, password: "a brand new passphrase 881" }, META)).rejects.toBeInstanceOf(Invalid);
   });
 
-  it("held: an address with a line break, a second recipient or a display name is refused before any mail", async () => {
-    for (const email of ["victim@example.net\r\nBcc: list@evil.example", "victim@example.net, list@evil.example", "Boss <victim@example.net>", '"a,b"@example.net', "victim@example.net\u0000"]) {
+  it("held: an address with a line break, a second recipient, a display name, a look-alike letter or a direction mark is refused before any mail", async () => {
+    const lookAlikes = ["victim@ex\u0430mple.net", "\uff56ictim@example.net", "victim@example.net\u200f", "\u202evictim@example.net"];
+    for (const email of ["victim@example.net\r\nBcc: list@evil.example", "victim@example.net, list@evil.example", "Boss <victim@example.net>", '"a,b"@example.net', "victim@example.net\u0000", ...lookAlikes]) {
       await expect(requestPasswordReset(email, META)).rejects.toBeInstanceOf(Invalid);
     }
   });
