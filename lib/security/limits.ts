@@ -111,6 +111,7 @@ export function emailChangeRequestLimit(): RateLimit {
  * Email change requests per person and day, beside the 15 minutes' budget: each mails an address the member names,
  * greeting it with the member's own name (one line, a link in it if they like), from the organisation's mail server;
  * 5 per 15 minutes was 480 such mails a day from one member (review 44). Ten is more than changing one's address takes.
+ * "Confirm this address" spends the same budget: the address it mails is one nobody proved, so maybe not theirs.
  */
 export function emailChangeRequestDailyLimit(): RateLimit {
   return { name: "email-change-request-day", points: 10, durationSeconds: 24 * 3600, message: "Too many requests", ...waitFor("requests", "tooManyRequests") };

@@ -94,6 +94,8 @@ export async function requestEmailConfirmation(actor: Actor, meta: RequestMeta, 
   assertSelf(actor, actor.userId, "You can only confirm your own email");
   assertNotLimitedToken(actor, "A token limited to some permissions can't confirm its owner's email");
   await consumeRateLimit(emailConfirmationLimit(), `${actor.accountId}:${actor.userId}`);
+  // The same daily budget as a change: an address nobody proved may not be the member's own.
+  await consumeRateLimit(emailChangeRequestDailyLimit(), `${actor.accountId}:${actor.userId}`);
   return write(actor, async (tx, me) => {
     const user = await loadUser(tx, me.accountId, me.userId);
     if (user.idpId !== null) throw new PreconditionFailed("Your email comes from your identity provider; change it there");

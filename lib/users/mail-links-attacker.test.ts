@@ -17,7 +17,7 @@ import { sentTo, startMailInstance } from "@/test/mail";
 import type { TestSmtp } from "@/test/smtp-server";
 import { resetTokenIn } from "@/test/takeover";
 import { updateUser } from "./lifecycle";
-import { confirmEmailChange, requestEmailChange } from "./email-change";
+import { confirmEmailChange, requestEmailChange, requestEmailConfirmation } from "./email-change";
 import { passwordResetRequestsIdle, requestPasswordReset, resetPasswordWithToken, sendPasswordResetLink } from "./password-reset";
 
 const PASSWORD = "their own long passphrase 5150";
@@ -107,6 +107,19 @@ describe("review 44: the mail and its links, as an attacker", { timeout: 60_000 
     await outboxIdle();
     expect(mailed).toBe(daily);
     expect(smtp.messages.filter(sentTo(outsider))).toHaveLength(daily);
+    // "Confirm this address" mails the account's own address, which nobody proved (it may be someone else's): the same budget.
+    const unproven = await createUser(accountId, { email: "not-theirs@example.org" });
+    await updateUserRow(unproven.id, { emailVerifiedAt: null });
+    const theirs = await startSession(unproven);
+    let confirmations = 0;
+    for (let window = 0; window < 3; window++) {
+      for (let i = 0; i < 5; i++) {
+        const answer = await requestEmailConfirmation(theirs, META).catch((err: unknown) => err);
+        if (!(answer instanceof RateLimited)) confirmations += 1;
+      }
+      await writeSystem((tx) => tx.delete(rateLimits).where(like(rateLimits.key, "email-confirmation:%")));
+    }
+    expect(confirmations).toBe(daily);
   });
 
   it("an email change confirmed after the account came to sign in through an identity provider: refused, address kept", async () => {
