@@ -129,6 +129,19 @@ test.describe.serial("mail", () => {
     await signInOrFail(instance, member.email, password);
   });
 
+  test("review 44: Send reset link is refused past 5 to one person an hour (429, Retry-After); an admin's edit of the address tells the old one", async () => {
+    const member = await personWithRole(ownerApi, "user");
+    for (let i = 0; i < 5; i++) expect((await ownerApi.post(`/api/users/${member.user.id}/password-reset-link`, {})).status).toBe(200);
+    const refused = await ownerApi.post(`/api/users/${member.user.id}/password-reset-link`, {});
+    expectApiError(refused, 429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(3000);
+    const moved = `moved-${Date.now()}@example.test`;
+    const edit = await ownerApi.put(`/api/users/${member.user.id}`, { role: "user", auto_groups: [], is_blocked: false, email: moved });
+    expect(edit.status, edit.text).toBe(200);
+    const notice = await smtp.waitFor((m) => recipientIs(member.email)(m) && /email address was changed/i.test(m.subject ?? ""));
+    expect(notice.text).not.toContain(moved);
+  });
+
   test("an email change takes effect only when the new address confirms; the old address gets a notice", async () => {
     const member = await personWithRole(ownerApi, "user");
     const newEmail = `changed-${Date.now()}@example.test`;

@@ -50,8 +50,11 @@ export interface DomainEffects {
    * grants end; their access tokens too when asked.
    */
   "user.sessions_revoked": { accountId: string; userId: string; keepSessionId?: string; revokeTokens: boolean; ended: EndedCounts };
-  /** people: the user's email address changed (an admin's edit or a confirmed change): links mailed to the old address end. */
-  "user.email_changed": { accountId: string; userId: string };
+  /**
+   * people: the user's email address changed (an admin's edit or a confirmed change): links mailed to the old address
+   * end. movedFrom: the address an admin's edit replaced (mail tells it); a person's own change told it when asked.
+   */
+  "user.email_changed": { accountId: string; userId: string; movedFrom?: string | null };
   /** people: a person's groups changed (apps limited to groups may no longer let them in: the provider ends those grants). */
   "user.groups_changed": { accountId: string; userId: string };
   /** people: a group was deleted (its memberships cascade; pending invites stop assigning it). */

@@ -10,6 +10,7 @@ import crypto from "node:crypto";
 import { and, desc, eq, like, notInArray, sql, type SQL } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { UAParser } from "ua-parser-js";
+import { emailBlindIndexes } from "@/lib/crypto/blind-index";
 import { react } from "@/lib/data/effects";
 import { dialect, type Db, type Tx } from "@/lib/db/database";
 import { literalLimit, perTransaction, perTransactionBy } from "@/lib/db/prepared";
@@ -22,7 +23,7 @@ import { parseLocale } from "@/i18n/locales";
 import { queueMail } from "./delivery";
 import { mailStatus, type NoticeKind } from "./settings";
 import { mailLocaleOf, type MailTranslator } from "./language";
-import { securityNoticeMail } from "./templates";
+import { emailMovedNoticeMail, securityNoticeMail } from "./templates";
 
 /** Queues a security notice to the user in tx, when the owner wants that kind and mail is on. Returns whether one was queued. */
 export async function queueSecurityNotice(tx: Tx, accountId: string, userId: string, kind: NoticeKind, detail?: (t: MailTranslator) => string): Promise<boolean> {
@@ -48,6 +49,31 @@ react("user.two_factor_changed", "mail:notice-two-factor-changed", async (tx, { 
 
 react("user.access_token_created", "mail:notice-access-token-created", async (tx, { accountId, userId, tokenName }) => {
   await queueSecurityNotice(tx, accountId, userId, "accessTokenCreated", (t) => t("notice.tokenName", { name: tokenName }));
+});
+
+/**
+ * An admin's edit moved the person's address (review 44): the address it replaced is told, as a person's own change
+ * tells it when asked. Without it, a stolen admin session moved the address and the next "Forgot password?" went to
+ * the new one unheard of. Not one of the owner's optional notices (neither is the own change's); the person's hourly
+ * notice budget bounds it, so an admin saving addresses back and forth can't flood the old inbox.
+ */
+react("user.email_changed", "mail:notice-email-moved", async (tx, { accountId, userId, movedFrom }) => {
+  if (!movedFrom) return;
+  const status = await mailStatus(tx, accountId);
+  if (!status.enabled || !status.publicUrl) return;
+  const [row] = await tx.select().from(users).where(and(eq(users.accountId, accountId), eq(users.id, userId))).limit(1);
+  if (!row || row.isServiceUser) return;
+  // The same mailbox written another way (case, spaces) has moved nowhere.
+  if (row.emailIndex !== null && emailBlindIndexes(movedFrom).includes(row.emailIndex)) return;
+  if (!(await countWithinLimit(tx, securityNoticeLimit(), userId)).within) return;
+  const locale = parseLocale(row.locale ?? undefined) ?? (await mailLocaleOf(tx, accountId, null));
+  await queueMail(tx, {
+    accountId,
+    to: movedFrom,
+    kind: "email_change_notice",
+    for: { userId },
+    mail: emailMovedNoticeMail(locale, { publicUrl: status.publicUrl, brand: status.brand, name: openIdentity(row).name || null }),
+  });
 });
 
 /** A browser's make as the notice names it: its name and system, not versions (an update is not a new browser). */

@@ -112,6 +112,12 @@ export function emailChangeNoticeMail(locale: Locale, o: { publicUrl: string; br
   return compose(t, locale, o, t("emailNotice.subject"), hello(t, o.name), [{ text: t("emailNotice.body") }, { text: t("emailNotice.notYou") }]);
 }
 
+/** To the address an admin's edit took away (the new one is not named: the old mailbox may no longer be the person's). */
+export function emailMovedNoticeMail(locale: Locale, o: { publicUrl: string; brand?: MailBrand; name: string | null }): ComposedMail {
+  const t = mailTranslator(locale);
+  return compose(t, locale, o, t("emailMoved.subject"), hello(t, o.name), [{ text: t("emailMoved.body") }, { text: t("emailMoved.notYou") }]);
+}
+
 /** To an address someone asked to make theirs while it already belongs to an account here (or has an invite). */
 export function emailInUseMail(locale: Locale, o: { publicUrl: string; brand?: MailBrand }): ComposedMail {
   const t = mailTranslator(locale);

@@ -30,7 +30,7 @@ import { queueMail } from "@/lib/mail/delivery";
 import { assertMailEnabled, mailStatus } from "@/lib/mail/settings";
 import { mailLocaleOf } from "@/lib/mail/language";
 import { emailAddressConfirmMail, emailChangeConfirmMail, emailChangeNoticeMail, emailInUseMail } from "@/lib/mail/templates";
-import { emailChangeRequestLimit, emailConfirmationLimit, passwordResetConfirmLimit } from "@/lib/security/limits";
+import { emailChangeRequestDailyLimit, emailChangeRequestLimit, emailConfirmationLimit, passwordResetConfirmLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { addressLimitKey } from "@/lib/security/address-key";
 import { assertEmailAvailable } from "./email-availability";
@@ -38,6 +38,7 @@ import { emailSchema } from "./fields";
 import { loadUser } from "./lifecycle";
 import { assertKnowsCurrentPassword, assertPasswordStillCurrent } from "./password";
 import { findUserRow, sealEmail, userLabel } from "./records";
+import { emailNotOurs } from "./rules";
 import { indexUser } from "./search-source";
 
 export const EMAIL_CHANGE_HOURS = 24;
@@ -93,6 +94,8 @@ export async function requestEmailConfirmation(actor: Actor, meta: RequestMeta, 
   assertSelf(actor, actor.userId, "You can only confirm your own email");
   assertNotLimitedToken(actor, "A token limited to some permissions can't confirm its owner's email");
   await consumeRateLimit(emailConfirmationLimit(), `${actor.accountId}:${actor.userId}`);
+  // The same daily budget as a change: an address nobody proved may not be the member's own.
+  await consumeRateLimit(emailChangeRequestDailyLimit(), `${actor.accountId}:${actor.userId}`);
   return write(actor, async (tx, me) => {
     const user = await loadUser(tx, me.accountId, me.userId);
     if (user.idpId !== null) throw new PreconditionFailed("Your email comes from your identity provider; change it there");
@@ -122,6 +125,7 @@ export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: 
   assertNotLimitedToken(actor, "A token limited to some permissions can't change its owner's email");
   // Each request mails an address the person names: a few per person, with or without a password to prove.
   await consumeRateLimit(emailChangeRequestLimit(), `${actor.accountId}:${actor.userId}`);
+  await consumeRateLimit(emailChangeRequestDailyLimit(), `${actor.accountId}:${actor.userId}`);
   const row = await findUserRow(db(), actor.accountId, actor.userId);
   if (!row) throw new NotFound("User");
   if (row.passwordHash) await assertKnowsCurrentPassword(actor, { id: row.id, passwordHash: row.passwordHash }, current_password, "current_password");
@@ -173,7 +177,9 @@ export async function confirmEmailChange(rawInput: unknown, meta: RequestMeta, n
       .limit(1);
     if (!pending) throw new Invalid(INVALID_EMAIL_LINK, { token: [INVALID_EMAIL_LINK] });
     const user = await loadUser(tx, pending.accountId, pending.userId);
-    if (user.isBlocked) throw new Invalid(INVALID_EMAIL_LINK, { token: [INVALID_EMAIL_LINK] });
+    // Blocked, or the address is no longer ours to set (the account came to sign in through an identity provider
+    // after the link was asked for: the provider says its email now, as the request itself would have been told).
+    if (user.isBlocked || emailNotOurs(user) !== null) throw new Invalid(INVALID_EMAIL_LINK, { token: [INVALID_EMAIL_LINK] });
     const email = decryptField(pending.newEmailCiphertext, pendingField(pending.id));
     await tx.delete(emailChanges).where(eq(emailChanges.userId, pending.userId));
     // "Confirm this address": the link went to the address they have; it is proven, nothing else changes.

@@ -341,7 +341,7 @@ async function storeUserUpdate(tx: Tx, before: UserRecord, plan: UserUpdatePlan)
   // and one of theirs taken back is held no longer.
   if (plan.username) await moveUsername(tx, accountId, userId, before.username, input.username!);
   if (plan.groups) await setUserGroups(tx, accountId, userId, input.auto_groups);
-  if (plan.email) await emit(tx, "user.email_changed", { accountId, userId });
+  if (plan.email) await emit(tx, "user.email_changed", { accountId, userId, movedFrom: before.email });
   if (plan.name || plan.email || plan.username) {
     await indexUser(tx, {
       accountId,

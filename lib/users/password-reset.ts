@@ -31,8 +31,8 @@ import { assertMailEnabled, mailStatus } from "@/lib/mail/settings";
 import { mailLocaleOf } from "@/lib/mail/language";
 import { passwordElsewhereMail, passwordResetMail } from "@/lib/mail/templates";
 import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy";
-import { passwordResetConfirmLimit, passwordResetEmailLimit, passwordResetIpLimit, passwordResetOwnBrowserLimit } from "@/lib/security/limits";
-import { consumeRateLimit } from "@/lib/security/rate-limit";
+import { adminResetLinkLimit, passwordResetConfirmLimit, passwordResetEmailDailyLimit, passwordResetEmailLimit, passwordResetIpLimit, passwordResetOwnBrowserLimit } from "@/lib/security/limits";
+import { consumeRateLimit, countWithinLimit, rateLimitRefusal } from "@/lib/security/rate-limit";
 import { addressLimitKey } from "@/lib/security/address-key";
 import { instanceAccountId } from "@/lib/instance/account";
 import { emailSchema } from "./fields";
@@ -113,7 +113,7 @@ export async function requestPasswordReset(rawEmail: unknown, meta: RequestMeta,
 }
 
 /**
- * The address's limit (its inbox is not to be flooded), keyed by the blind index: rate_limits holds no
+ * The address's limits, per 15 minutes and per day (its inbox is not to be flooded), keyed by the blind index: rate_limits holds no
  * address in plain text (as the sign-in throttle). Once strangers have used it up, the person's own
  * browser (one they signed in with before, by its device cookie) still gets its requests, on a limit of
  * its own: otherwise anyone could keep a person from resetting their password by asking for them.
@@ -122,6 +122,7 @@ async function consumeAddressLimit(email: string, meta: RequestMeta): Promise<vo
   const index = emailBlindIndex(email);
   try {
     await consumeRateLimit(passwordResetEmailLimit(), index);
+    await consumeRateLimit(passwordResetEmailDailyLimit(), index);
   } catch (err) {
     if (!(err instanceof RateLimited) || !meta.device || !(await fromTheirOwnBrowser(email, meta.device))) throw err;
     await consumeRateLimit(passwordResetOwnBrowserLimit(), `${index}:${meta.device}`);
@@ -175,7 +176,10 @@ async function resetLinkTarget(tx: Tx, me: Actor, userId: string): Promise<{ cur
   return { current, row };
 }
 
-/** An admin's "Send reset link": same link and rules as the person's own request, refused (412) without mail or an email address. */
+/**
+ * An admin's "Send reset link": same link and rules as the person's own request, refused (412) without mail or an
+ * email address, and (429) past a few a person an hour.
+ */
 export async function sendPasswordResetLink(actor: Actor, userId: string, meta: RequestMeta, now = new Date()): Promise<{ message: string; email: string }> {
   const target = await loadUser(db(), actor.accountId, userId);
   assertCanResetPassword(actor, target);
@@ -184,6 +188,10 @@ export async function sendPasswordResetLink(actor: Actor, userId: string, meta: 
     if (!current.email) throw new PreconditionFailed("This person has no email address");
     const status = await mailStatus(tx, actor.accountId);
     assertMailEnabled(status);
+    // The person's hourly budget of these mails, whoever sends them (lib/security/limits.ts): not the public one.
+    const limit = adminResetLinkLimit();
+    const budget = await countWithinLimit(tx, limit, row.id, now);
+    if (!budget.within) throw rateLimitRefusal(limit, budget.retryAfterSeconds);
     await issueResetLink(tx, row, current.email, status.publicUrl!, status.brand, now);
     await recordEvent(tx, {
       accountId: actor.accountId,
