@@ -77,7 +77,7 @@ export async function assertProvesItsThem(actor: Actor, input: unknown, change: 
 
 async function assertProof(actor: Actor, row: UserRow, { password, code }: { password: string; code: string }, meta: RequestMeta, now: Date, passwordField: string): Promise<void> {
   if (row.passwordHash) {
-    await assertKnowsCurrentPassword(actor, { id: row.id, passwordHash: row.passwordHash }, password, passwordField);
+    await assertKnowsCurrentPassword(actor, { ...row, passwordHash: row.passwordHash }, password, passwordField, meta, now);
     return;
   }
   const totp = await totpRow(db(), row.id);
