@@ -121,6 +121,8 @@ describe("without a local password (a directory or an external provider signs th
     expect(await lastEvent()).toMatchObject({ action: "mfa.proof.failed", details: { change: "totp.set_up", reason: "sign_in_not_recent" } });
     await expect(startPasskeyRegistration(old, {}, META)).rejects.toThrow(PreconditionFailed);
     const fresh = await startSession(user);
+    // Per session (review 43): a fresh sign-in elsewhere is no proof for the old session someone may have taken.
+    await expect(startTotpSetup(old, {}, META)).rejects.toThrow(PreconditionFailed);
     await expect(startTotpSetup(fresh, {}, META)).resolves.toMatchObject({ secret: expect.any(String) });
   });
 });
