@@ -13,6 +13,8 @@ import type { SignInLimits } from "@/lib/config";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { Invalid, RateLimited } from "@/lib/errors";
 import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
+import { getUser } from "@/lib/users/queries";
+import { unlockUser } from "@/lib/users/sign-in-lock";
 import { createAccount, createUser, META, startSession, type TestUser } from "@/test/factories";
 import { confirmTotpSetup, regenerateRecoveryCodes, startTotpSetup } from "./factors";
 import { beginSecondStepIfNeeded, CodeThrottled, completeSecondStep, SecondStepRequired, WrongCode } from "./second-step";
@@ -101,5 +103,22 @@ describe("one count of code guesses per person", () => {
     for (let i = 0; i < 5; i++) await expect(completeSecondStep(first, wrongCodeFor(secret), META, new Date(), LIMITS)).rejects.toThrow(WrongCode);
     const second = await step();
     await expect(completeSecondStep(second, totpCode(secret, new Date()), META, new Date(), LIMITS)).rejects.toThrow(CodeThrottled);
+  });
+
+  it("an admin's Unlock ends the second factor's lock too, and the person's page shows it while it holds", async () => {
+    // Someone with the password runs the person's codes into the daily cap: the person can't sign in for a day,
+    // and the remedy an admin has for a lock (Team → Users → Unlock) must reach this one.
+    const admin = await startSession(await createUser(accountId, { role: "admin", password: PASSWORD }));
+    const { user, secret } = await directoryPersonWithApp();
+    const token = await directoryStep(user);
+    const fewPerDay = { ...LIMITS, lockoutFailures: 3 };
+    for (let i = 0; i < 3; i++) {
+      await expect(completeSecondStep(token, wrongCodeFor(secret), elsewhere(20 + i), new Date(), fewPerDay)).rejects.toThrow(WrongCode);
+    }
+    expect((await getUser(admin, user.id)).lockedUntil).toBeInstanceOf(Date);
+    expect(await unlockUser(admin, user.id, META)).toMatchObject({ was_locked: true });
+    expect((await getUser(admin, user.id)).lockedUntil).toBeNull();
+    const again = await directoryStep(user);
+    await expect(completeSecondStep(again, totpCode(secret, new Date()), META, new Date(), LIMITS)).resolves.toMatchObject({ userId: user.id });
   });
 });

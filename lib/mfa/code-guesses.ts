@@ -4,7 +4,7 @@
  * password, whose session someone may hold). Kept by the sign-in throttle (lib/security/sign-in-throttle.ts), in
  * the database, per person and address for the growing delay and per person from anywhere for the daily cap,
  * so every replica sees one count, a guess in one place is a guess in the other, and only a right code (never a
- * right password) forgives it. Review 43: the proof counted only in the password change's limit, ten every 15
+ * right password) forgives it. An admin's Unlock ends its lock too (lib/users/sign-in-lock.ts). Review 43: the proof counted only in the password change's limit, ten every 15
  * minutes with no daily cap, beside the second step's own: a stolen session got ten times the step's guesses a
  * day, and a right one minted recovery codes, a passkey or a year-long access token.
  */
@@ -14,10 +14,10 @@ import type { SignInLimits } from "@/lib/config";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { RateLimited } from "@/lib/errors";
 import { minutesToWait } from "@/lib/security/rate-limit";
-import { admitAttempt, attemptKeys, type AttemptKeys } from "@/lib/security/sign-in-throttle";
+import { admitAttempt, secondFactorAttemptKeys, type AttemptKeys } from "@/lib/security/sign-in-throttle";
 
 export function codeGuessKeys(userId: string, meta: RequestMeta): AttemptKeys {
-  return attemptKeys(`two-factor:${userId}`, meta.ip);
+  return secondFactorAttemptKeys(userId, meta.ip);
 }
 
 /**
