@@ -16,8 +16,10 @@ import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import { getUser } from "@/lib/users/queries";
 import { unlockUser } from "@/lib/users/sign-in-lock";
 import { createAccount, createUser, META, startSession, type TestUser } from "@/test/factories";
+import { resetTwoFactor } from "./admin";
 import { confirmTotpSetup, regenerateRecoveryCodes, startTotpSetup } from "./factors";
-import { beginSecondStepIfNeeded, CodeThrottled, completeSecondStep, SecondStepRequired, WrongCode } from "./second-step";
+import { updateSecurityPolicy } from "./policy";
+import { beginSecondStepIfNeeded, CodeThrottled, completeSecondStep, confirmEnrolment, SecondStepRequired, startEnrolment, WrongCode } from "./second-step";
 import { TOTP_PERIOD_SECONDS, totpCode } from "./totp";
 
 const PASSWORD = "a long and unusual passphrase";
@@ -38,8 +40,8 @@ function wrongCodeFor(secret: string, now = new Date()): string {
 }
 
 /** A person the directory signs in (no local password) with the authenticator app on, and a session of theirs. */
-async function directoryPersonWithApp() {
-  const user = await createUser(accountId);
+async function directoryPersonWithApp(inAccount = accountId) {
+  const user = await createUser(inAccount);
   const actor = await startSession(user);
   const { secret } = await startTotpSetup(actor, {}, META);
   const setUpAt = new Date(Date.now() - 2 * TOTP_PERIOD_SECONDS * 1000);
@@ -120,5 +122,21 @@ describe("one count of code guesses per person", () => {
     expect((await getUser(admin, user.id)).lockedUntil).toBeNull();
     const again = await directoryStep(user);
     await expect(completeSecondStep(again, totpCode(secret, new Date()), META, new Date(), LIMITS)).resolves.toMatchObject({ userId: user.id });
+  });
+
+  it("an admin's two-factor reset ends the old factor's lock: set-up isn't held by codes of the app it removed", async () => {
+    const acct = await createAccount();
+    const owner = await startSession(await createUser(acct, { role: "owner", password: PASSWORD }));
+    await updateSecurityPolicy(owner, { require_for: "everyone", grace_days: 0 }, META);
+    const { user, secret } = await directoryPersonWithApp(acct);
+    const token = await directoryStep(user);
+    for (let i = 0; i < 3; i++) {
+      await expect(completeSecondStep(token, wrongCodeFor(secret), elsewhere(30 + i), new Date(), { ...LIMITS, lockoutFailures: 3 })).rejects.toThrow(WrongCode);
+    }
+    // The person lost their phone and asked the owner: the reset is the remedy, and set-up follows at the next sign-in.
+    await resetTwoFactor(owner, user.id, META);
+    const enrol = await directoryStep(user);
+    const { secret: fresh } = await startEnrolment(enrol);
+    await expect(confirmEnrolment(enrol, totpCode(fresh, new Date()), META, new Date(), LIMITS)).resolves.toHaveLength(10);
   });
 });
