@@ -32,7 +32,8 @@ export async function admitCodeGuess(accountId: string, userId: string, meta: Re
   return { keys, waitSeconds: 0 };
 }
 
-export const TOO_MANY_WRONG_CODES = (minutes: number) => `Too many wrong codes. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`;
+/** A lock's wait is a day (1,440 minutes): written with the separator the catalog's plural writes, so both read alike. */
+export const TOO_MANY_WRONG_CODES = (minutes: number) => `Too many wrong codes. Try again in ${minutes.toLocaleString("en")} ${minutes === 1 ? "minute" : "minutes"}.`;
 
 /** The refusal while the person must wait, for a form or the API (429 with Retry-After), in the person's language. */
 export function tooManyWrongCodes(waitSeconds: number): RateLimited {

@@ -79,7 +79,8 @@ function signInKeysOf(row: UserRow, meta: RequestMeta): AttemptKeys {
 function tooManyAttempts(retryAfterSeconds: number): RateLimited {
   const seconds = Math.max(1, retryAfterSeconds);
   const minutes = minutesToWait(seconds);
-  return new RateLimited(`Too many attempts. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`, seconds).keyed("tooManyAttempts", { minutes });
+  // A lock's wait is a day: "1,440 minutes", as the catalog's plural writes it.
+  return new RateLimited(`Too many attempts. Try again in ${minutes.toLocaleString("en")} ${minutes === 1 ? "minute" : "minutes"}.`, seconds).keyed("tooManyAttempts", { minutes });
 }
 
 const wrongCurrentPassword = (field: string) => new Invalid("Current password is incorrect", { [field]: ["Current password is incorrect"] });
