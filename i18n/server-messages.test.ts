@@ -18,6 +18,7 @@ import { groupInputSchema } from "@/lib/groups/schemas";
 import { zodToInvalid } from "@/lib/http/validation";
 import { passwordResetIpLimit, setupLimit, testEmailLimit } from "@/lib/security/limits";
 import { minutesToWait } from "@/lib/security/rate-limit";
+import { tooManyWrongCodes } from "@/lib/mfa/code-guesses";
 import { createTokenSchema } from "@/lib/tokens/schemas";
 import { createUserSchema } from "@/lib/users/schemas";
 
@@ -70,6 +71,15 @@ describe("server messages through the catalog", () => {
       for (const seconds of [30, 60, 61, 600]) {
         expect(say(english, { key: messageKey!, params: { minutes: minutesToWait(seconds) } })).toBe(messageFor!(seconds));
       }
+    }
+  });
+
+  it("too many wrong codes at a proof (review 43): the catalog reads as the server writes it, and in German", () => {
+    for (const seconds of [30, 61, 86_400]) {
+      const refusal = tooManyWrongCodes(seconds);
+      const ref = refusal.messageKeys[refusal.message];
+      expect(say(english, ref)).toBe(refusal.message);
+      expect(say(german, ref)).toMatch(/^Zu viele falsche Codes\. Versuchen Sie es in [\d.]+ Minuten? erneut\.$/);
     }
   });
 

@@ -7,6 +7,7 @@
 import { expect, test } from "@playwright/test";
 import { CookieJar, bearer, call, expectApiError, signInOrFail } from "../support/api";
 import { OWNER, setUpOwner, useInstance } from "../support/instance";
+import { personWithSession } from "../support/people";
 
 // A cap of 5 failures per email; X-Forwarded-For (trusted here) lets the test come from several addresses.
 const instance = useInstance({ SIGNIN_LOCKOUT_FAILURES: "5", TRUST_PROXY: "true" });
@@ -135,4 +136,24 @@ test("a locked user is shown as locked, and only an admin unlocks them", async (
   expect((await attempt(bob.email, bob.password)).headers.location).not.toMatch(/error/);
   const again = await call(instance, `/api/users/${bob.id}/unlock`, { method: "POST", headers: bearer(token) });
   expect(again.body).toEqual({ was_locked: false, delays_cleared: false });
+});
+
+test("a stolen session guessing the current password counts like the form: five wrong and the person is locked (review 43)", async () => {
+  const cara = await personWithSession(instance, bearer(token), "user", "cara@example.com");
+  const from = { ...cara.headers, "x-forwarded-for": "203.0.113.9" };
+  const createToken = (password: string) =>
+    call(instance, `/api/users/${cara.id}/tokens`, { method: "POST", headers: from, json: { name: "left behind", expires_in: 365, password } });
+  // Creating a token asks the session for the password (review 7b): each wrong one is a guess at it.
+  for (let i = 0; i < 5; i++) expect(expectApiError(await createToken(`guess number ${i}`), 422).errors?.password).toEqual(["Current password is incorrect"]);
+  // The sixth, the right one, is refused with a wait (the address's delay comes first), and no token exists.
+  const sixth = await createToken(cara.password);
+  expect(expectApiError(sixth, 429).message).toMatch(/^Too many attempts\. Try again in \d+ minutes?\.$/);
+  expect(Number(sixth.headers.get("retry-after"))).toBeGreaterThan(0);
+  expect((await call(instance, `/api/users/${cara.id}/tokens`, { headers: cara.headers })).body).toEqual([]);
+  // The instance's cap is five a day per person, and the form sees the same count: locked, and the right password from
+  // an address that never failed is refused.
+  expect((await call(instance, `/api/users/${cara.id}`, { headers: bearer(token) })).body).toMatchObject({ is_locked: true });
+  expect((await attempt("cara@example.com", cara.password, "192.0.2.77")).headers.location).toMatch(/invalid_credentials$/);
+  expect((await call(instance, `/api/users/${cara.id}/unlock`, { method: "POST", headers: bearer(token) })).body).toEqual({ was_locked: true, delays_cleared: true });
+  expect((await createToken(cara.password)).status).toBe(200);
 });

@@ -20,6 +20,7 @@ import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import { deleteRecoveryCodes } from "./recovery-codes";
 import { hasFactor, mfaSummary } from "./records";
 import { assertOutranks } from "@/lib/auth/escalation";
+import { clearSignInLimits, secondFactorIndex } from "@/lib/security/sign-in-throttle";
 
 /** The rule for who may reset whose second factors (the page asks it to show the button; the reset enforces it). */
 export function assertCanResetTwoFactor(actor: Actor, target: { id: string; role: Role }): void {
@@ -77,6 +78,9 @@ async function removeFactors(
   await tx.delete(mfaPasskeys).where(eq(mfaPasskeys.userId, userId));
   await tx.delete(mfaWebauthnChallenges).where(eq(mfaWebauthnChallenges.userId, userId));
   await deleteRecoveryCodes(tx, userId);
+  // Wrong codes against the factors just removed say nothing about the ones set up next: their lock and delays end
+  // (review 43: set-up after a reset counts in the same throttle, and waited out the old lock for a day).
+  await clearSignInLimits(tx, accountId, secondFactorIndex(userId), now);
   const ended = noneEnded();
   // The revoke also ends the person's pending second steps (./reactions.ts).
   await emit(tx, "user.sessions_revoked", { accountId, userId, revokeTokens: false, ended });

@@ -182,6 +182,27 @@ describe("passwordless sign-in", () => {
     expect(await lastEvent()).toMatchObject({ action: "user.login", details: expect.objectContaining({ method: "passkey", second_factor: "passkey" }) });
   });
 
+  it("refuses a cloned authenticator: a signature counter that doesn't move past the stored one (review 43, held)", async () => {
+    const { user, passkey, id } = await userWithPasskey();
+    const first = await passwordlessOptions("browser-clone", META);
+    await signInWithPasskey("browser-clone", answer(passkey.assert(first, ORIGIN)), from(user), new Date(), LIMITS);
+    const [stored] = await db().select().from(mfaPasskeys).where(eq(mfaPasskeys.id, id));
+    expect(stored.counter).toBe(1);
+    // A copy of the key taken before that sign-in answers with the counter it had: 1 again, then 0 + 1 again.
+    passkey.counter = 0;
+    const second = await passwordlessOptions("browser-clone", META);
+    await expect(signInWithPasskey("browser-clone", answer(passkey.assert(second, ORIGIN)), from(user), new Date(), LIMITS)).rejects.toThrow(PasskeySignInFailed);
+    expect(await lastEvent()).toMatchObject({ action: "user.login.failed", details: { reason: "passkey_not_verified", method: "passkey" } });
+    // The same copy at the second step after the password: refused too.
+    const step = await signInWithPassword(user.email, PASSWORD, from(user), new Date(), LIMITS).catch((e: unknown) => e);
+    expect(step).toBeInstanceOf(SecondStepRequired);
+    const token = (step as SecondStepRequired).token;
+    passkey.counter = 0;
+    await expect(completeSecondStepWithPasskey(token, answer(passkey.assert(await secondStepPasskeyOptions(token), ORIGIN)), from(user), new Date(), LIMITS)).rejects.toThrow(PasskeyNotAccepted);
+    const [after] = await db().select().from(mfaPasskeys).where(eq(mfaPasskeys.id, id));
+    expect(after.counter).toBe(1);
+  });
+
   it("gives a blocked user, an unverified answer, an unknown passkey and another user's handle the same refusal", async () => {
     const blocked = await userWithPasskey();
     await updateUserRow(blocked.user.id, { isBlocked: true });

@@ -12,7 +12,7 @@
  * - the current password, when the account has one (`assertKnowsCurrentPassword`: one guessing limit
  *   with the password and email changes);
  * - else (LDAP, external providers) a current code from the authenticator app, when there is one; the
- *   code is used up;
+ *   code is used up, and a wrong one counts with the sign-in's second step (./code-guesses.ts);
  * - else a sign-in within the last RECENT_SIGN_IN_MINUTES: nothing can be typed, so signing in again (at
  *   the provider, the directory or with a passkey) is the proof.
  */
@@ -34,6 +34,9 @@ import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import { CODE_REQUIRED, RECENT_SIGN_IN_MINUTES, SIGN_IN_AGAIN, WRONG_TOTP_CODE, type FactorChange, type ProofKind } from "./proof-texts";
 import { openTotpSecret, totpRow } from "./records";
 import { acceptedTotpStep } from "./totp";
+import { admitCodeGuess, tooManyWrongCodes } from "./code-guesses";
+import { config } from "@/lib/config";
+import { recordSignInSuccess, type AttemptKeys } from "@/lib/security/sign-in-throttle";
 
 export { factorProofSchema, type FactorProof } from "./proof-schema";
 export { RECENT_SIGN_IN_MINUTES, WRONG_TOTP_CODE, type FactorChange, type ProofKind } from "./proof-texts";
@@ -64,7 +67,7 @@ export async function assertProvesItsThem(actor: Actor, input: unknown, change: 
   const row = await findUserRow(db(), actor.accountId, actor.userId);
   if (!row) throw new NotFound("User");
   try {
-    await assertProof(actor, row, { password, code }, now, passwordField);
+    await assertProof(actor, row, { password, code }, meta, now, passwordField);
   } catch (err) {
     if ((err instanceof Invalid && !(err instanceof ProofMissing)) || err instanceof PreconditionFailed) await recordRefusal(actor, row, change, err, meta, now, passwordField);
     throw err;
@@ -72,9 +75,9 @@ export async function assertProvesItsThem(actor: Actor, input: unknown, change: 
   return row;
 }
 
-async function assertProof(actor: Actor, row: UserRow, { password, code }: { password: string; code: string }, now: Date, passwordField: string): Promise<void> {
+async function assertProof(actor: Actor, row: UserRow, { password, code }: { password: string; code: string }, meta: RequestMeta, now: Date, passwordField: string): Promise<void> {
   if (row.passwordHash) {
-    await assertKnowsCurrentPassword(actor, { id: row.id, passwordHash: row.passwordHash }, password, passwordField);
+    await assertKnowsCurrentPassword(actor, { ...row, passwordHash: row.passwordHash }, password, passwordField, meta, now);
     return;
   }
   const totp = await totpRow(db(), row.id);
@@ -82,9 +85,12 @@ async function assertProof(actor: Actor, row: UserRow, { password, code }: { pas
   if (totp?.confirmedAt && !code.trim()) throw new ProofMissing(CODE_REQUIRED, "code");
   await consumeRateLimit(passwordChangeLimit(), `${actor.accountId}:${row.id}`);
   if (totp?.confirmedAt) {
+    // A guess at the code like one at the sign-in's second step, counted with it (./code-guesses.ts).
+    const { keys, waitSeconds } = await admitCodeGuess(actor.accountId, row.id, meta, now, config().signIn);
+    if (waitSeconds > 0) throw tooManyWrongCodes(waitSeconds);
     const step = acceptedTotpStep(openTotpSecret(totp), code, now, totp.lastUsedStep);
     // Used up, as at sign-in: a code seen over the person's shoulder doesn't prove it twice.
-    if (step === null || !(await useTotpStep(row.id, step, now))) throw new Invalid(WRONG_TOTP_CODE, { code: [WRONG_TOTP_CODE] });
+    if (step === null || !(await useTotpStep(actor.accountId, row.id, step, now, keys))) throw new Invalid(WRONG_TOTP_CODE, { code: [WRONG_TOTP_CODE] });
     return;
   }
   const signedInAt = actor.kind === "session" ? await sessionSignedInAt(actor.accountId, actor.sessionId) : null;
@@ -97,14 +103,19 @@ async function recordRefusal(actor: Actor, row: UserRow, change: FactorChange, e
   await writeSystem((tx) => recordEvent(tx, { accountId: actor.accountId, action: "mfa.proof.failed", actor: party, target: party, details: { change, reason }, meta, at }));
 }
 
-/** Marks the step used unless it (or a later one) already is; false when another request took it first. */
-async function useTotpStep(userId: string, step: number, now: Date): Promise<boolean> {
-  const taken = await writeSystem((tx) =>
-    tx
+/**
+ * Marks the step used unless it (or a later one) already is, and forgives the person's code guesses (the right
+ * code, as at sign-in); false when another request took it first.
+ */
+async function useTotpStep(accountId: string, userId: string, step: number, now: Date, keys: AttemptKeys): Promise<boolean> {
+  return writeSystem(async (tx) => {
+    const taken = await tx
       .update(mfaTotp)
       .set({ lastUsedStep: step, lastUsedAt: now })
       .where(and(eq(mfaTotp.userId, userId), or(isNull(mfaTotp.lastUsedStep), lt(mfaTotp.lastUsedStep, step))))
-      .returning({ userId: mfaTotp.userId }),
-  );
-  return taken.length === 1;
+      .returning({ userId: mfaTotp.userId });
+    if (taken.length !== 1) return false;
+    await recordSignInSuccess(tx, keys, accountId);
+    return true;
+  });
 }

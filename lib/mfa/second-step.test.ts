@@ -153,6 +153,22 @@ describe("the second step", () => {
     expect(checked).toHaveLength(spread.lockoutFailures);
   });
 
+  it("takes a code only for the step's own person: two sign-ins half done in one browser don't mix (review 43, held)", async () => {
+    const alice = await userWithTotp();
+    const mallory = await userWithTotp();
+    const alicesStep = await passwordStep(alice.user, at(1300));
+    const mallorysStep = await passwordStep(mallory.user, at(1300));
+    // Mallory, holding Alice's step (her password), types a code of Mallory's own app, and a recovery code of Mallory's.
+    await expect(completeSecondStep(alicesStep.token, totpCode(mallory.secret, at(1301)), from(alice.user), at(1301), LIMITS)).rejects.toThrow(WrongCode);
+    await expect(completeSecondStep(alicesStep.token, mallory.codes[0], from(alice.user), at(1302), LIMITS)).rejects.toThrow(WrongCode);
+    // Neither was used up by trying: Mallory's own step takes the recovery code (typed in capitals, with spaces for dashes: one code).
+    const typed = ` ${mallory.codes[0].toUpperCase().replace(/-/g, " ")} `;
+    await expect(completeSecondStep(mallorysStep.token, typed, from(mallory.user), at(1303), LIMITS)).resolves.toMatchObject({ userId: mallory.user.id });
+    const next = await passwordStep(mallory.user, at(1304));
+    await expect(completeSecondStep(next.token, mallory.codes[0], from(mallory.user), at(1304), LIMITS)).rejects.toThrow(WrongCode);
+    expect((await mfaSummary(db(), alice.user.id)).recoveryCodesLeft).toBe(10);
+  });
+
   it("takes each recovery code once", async () => {
     const { user, codes } = await userWithTotp();
     const signedIn = await completeSecondStep((await passwordStep(user, at(1200))).token, codes[0].toUpperCase(), from(user), at(1200), LIMITS);

@@ -18,7 +18,7 @@ import { and, eq, gt, inArray, isNull, lt, ne, or } from "drizzle-orm";
 import { Secret } from "otpauth";
 import QRCode from "qrcode";
 import type { RequestMeta } from "@/lib/auth/actor";
-import { admitAttempt, attemptKeys, recordSignInSuccess, type AttemptKeys } from "@/lib/security/sign-in-throttle";
+import { recordSignInSuccess, type AttemptKeys } from "@/lib/security/sign-in-throttle";
 import { recordEvent } from "@/lib/audit/record";
 import { config, type SignInLimits } from "@/lib/config";
 import { keyRing } from "@/lib/crypto/keys";
@@ -37,6 +37,8 @@ import { hasFactor, mfaSummary, openTotpSecret, sealTotpSecret, totpRow } from "
 import { mustUseTwoFactor } from "./policy";
 import { CODE_REQUIRED, STEP_CODE_REQUIRED } from "./proof-texts";
 import { acceptedTotpStep, looksLikeTotpCode, totpUri } from "./totp";
+import { admitCodeGuess, TOO_MANY_WRONG_CODES } from "./code-guesses";
+import { minutesToWait } from "@/lib/security/rate-limit";
 
 export const SECOND_STEP_TTL_MS = 5 * 60_000;
 export const SECOND_STEP_COOKIE = "latchkey.second-step";
@@ -82,8 +84,7 @@ function assertCodeGiven(code: string, message?: string): void {
 
 export class CodeThrottled extends Error {
   constructor(readonly retryAfterSeconds: number) {
-    const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-    super(`Too many wrong codes. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`);
+    super(TOO_MANY_WRONG_CODES(minutesToWait(retryAfterSeconds)));
   }
 }
 
@@ -150,19 +151,14 @@ export async function who(q: Tx, row: PendingRow) {
   return { user, label: userLabel(openIdentity(user)) };
 }
 
-function codeKeys(userId: string, meta: RequestMeta): AttemptKeys {
-  return attemptKeys(`two-factor:${userId}`, meta.ip);
-}
-
 /**
- * Counts an attempt at the pending step with the sign-in throttle, per person and address: wrong
- * codes, set-up codes and refused passkeys alike. Throws CodeThrottled while the person must wait.
+ * Counts an attempt at the pending step with the person's one count of code guesses (./code-guesses.ts, shared
+ * with the proof before a change): wrong codes, set-up codes and refused passkeys alike. Throws CodeThrottled
+ * while the person must wait.
  */
 export async function admitStepAttempt(step: PendingRow, meta: RequestMeta, now: Date, limits: SignInLimits): Promise<AttemptKeys> {
-  const keys = codeKeys(step.userId, meta);
-  const admission = await writeSystem((tx) => admitAttempt(tx, keys, step.accountId, now, limits));
-  if (admission.kind === "wait") throw new CodeThrottled(admission.retryAfterSeconds);
-  if (admission.kind === "locked") throw new CodeThrottled(Math.ceil((admission.lockedUntil.getTime() - now.getTime()) / 1000));
+  const { keys, waitSeconds } = await admitCodeGuess(step.accountId, step.userId, meta, now, limits);
+  if (waitSeconds > 0) throw new CodeThrottled(waitSeconds);
   return keys;
 }
 

@@ -78,6 +78,21 @@ export function attemptKeys(typed: string, ip: string | null, person: string = t
   return { emailIndex, typedIndex, pairKey: `pair:${hmac(`${typedIndex}\u0000${address}`)}`, ipKey: `ip:${hmac(address)}` };
 }
 
+/**
+ * The keys of one person's guesses at their second factor (lib/mfa/code-guesses.ts): counted apart from their
+ * password, by their id (which no one types), so a right password never forgives a wrong code.
+ */
+export function secondFactorAttemptKeys(userId: string, ip: string | null): AttemptKeys {
+  return attemptKeys(secondFactorTyped(userId), ip);
+}
+
+/** The daily cap's index of that count, for an admin's Unlock and the person's page (lib/users). */
+export function secondFactorIndex(userId: string): string {
+  return emailBlindIndex(secondFactorTyped(userId));
+}
+
+const secondFactorTyped = (userId: string) => `two-factor:${userId}`;
+
 /** The wait after `failures` failures in a row: none for the free ones, then doubling up to the maximum. */
 export function delaySeconds(failures: number, free: number, limits: SignInLimits): number {
   if (failures < free) return 0;
@@ -307,6 +322,16 @@ export async function lockedUsers(accountId: string, now = new Date()): Promise<
     if (!known || r.lockedUntil! > known) locks.set(r.userId, r.lockedUntil!);
   }
   return locks;
+}
+
+/** Until when one index's daily cap holds (null: it doesn't): the person's page asks it of their second factor's. */
+export async function lockedUntilOf(accountId: string, index: string, now = new Date()): Promise<Date | null> {
+  const [lock] = await db()
+    .select({ lockedUntil: signInLockouts.lockedUntil })
+    .from(signInLockouts)
+    .where(and(eq(signInLockouts.accountId, accountId), eq(signInLockouts.emailIndex, index)))
+    .limit(1);
+  return lock?.lockedUntil && lock.lockedUntil > now ? lock.lockedUntil : null;
 }
 
 /** Drops rows that no longer change any decision (run by the maintenance job). */

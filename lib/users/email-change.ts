@@ -128,7 +128,7 @@ export async function requestEmailChange(actor: Actor, rawInput: unknown, meta: 
   await consumeRateLimit(emailChangeRequestDailyLimit(), `${actor.accountId}:${actor.userId}`);
   const row = await findUserRow(db(), actor.accountId, actor.userId);
   if (!row) throw new NotFound("User");
-  if (row.passwordHash) await assertKnowsCurrentPassword(actor, { id: row.id, passwordHash: row.passwordHash }, current_password, "current_password");
+  if (row.passwordHash) await assertKnowsCurrentPassword(actor, { ...row, passwordHash: row.passwordHash }, current_password, "current_password", meta, now);
   return write(actor, async (tx, me) => {
     if (row.passwordHash) await assertPasswordStillCurrent(tx, me.userId, row.passwordHash, "current_password");
     const user = await loadUser(tx, me.accountId, me.userId);

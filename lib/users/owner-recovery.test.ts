@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { attemptKeys } from "@/lib/security/sign-in-throttle";
+import { attemptKeys, lockedUntilOf, secondFactorIndex } from "@/lib/security/sign-in-throttle";
 import { verifyPassword } from "@/lib/crypto/passwords";
 import { digestToken } from "@/lib/crypto/secret-tokens";
 import { emit, noneEnded } from "@/lib/data/effects";
@@ -92,6 +92,20 @@ describe("owner recovery links", () => {
     const [ended] = await eventsOf("app.tokens.revoked");
     expect(ended).toMatchObject({ targetId: owner.id });
     expect(ended.details).toMatchObject({ reason: "password_changed", grants_ended: 1 });
+  }, 60_000);
+
+  it("lifts the lock on the owner's username and second factor too (review 43): the recovery is the way back in", async () => {
+    const usernameKeys = attemptKeys(owner.username, "198.51.100.1");
+    const lockedUntil = new Date(Date.now() + 3_600_000);
+    await writeSystem(async (tx) => {
+      for (const emailIndex of [usernameKeys.emailIndex, secondFactorIndex(owner.id)]) {
+        await tx.insert(signInLockouts).values({ accountId, emailIndex, failures: 100, windowStartedAt: new Date(), lockedUntil });
+      }
+    });
+    await recoverOwnerWithLink((await issueOwnerRecoveryLink(owner.email)).token, NEW, META);
+    expect(await lockedUntilOf(accountId, usernameKeys.emailIndex)).toBeNull();
+    expect(await lockedUntilOf(accountId, secondFactorIndex(owner.id))).toBeNull();
+    expect((await eventsOf("user.recovered"))[0].details).toMatchObject({ sign_in_unlocked: true });
   }, 60_000);
 
   it("expires after 15 minutes, and a newer link replaces an unused older one", async () => {

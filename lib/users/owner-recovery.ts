@@ -16,7 +16,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
-import { clearSignInLimits } from "@/lib/security/sign-in-throttle";
+import { clearSignInLimits, secondFactorIndex } from "@/lib/security/sign-in-throttle";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
@@ -136,7 +136,16 @@ export async function recoverOwnerWithLink(token: string, newPassword: string, m
       .returning({ accountId: signInSettings.accountId });
     // Every replica's cached sign-in configuration reloads (lib/idp/configuration-version.ts: "sign-in-configuration").
     if (reenabled.length > 0) await bumpCacheVersion(tx, "sign-in-configuration");
-    const unlocked = row.emailIndex ? await clearSignInLimits(tx, link.accountId, row.emailIndex, now) : { wasLocked: false, hadDelays: false };
+    // Every lock that keeps the owner out: their email's, their username's and their second factor's (review 43: only the
+    // email's was lifted, so an owner locked under their username, or at the code someone with the old password ran up,
+    // stayed out after recovering).
+    const unlocked = { wasLocked: false, hadDelays: false };
+    for (const index of [row.emailIndex, row.usernameIndex, secondFactorIndex(row.id)]) {
+      if (!index) continue;
+      const cleared = await clearSignInLimits(tx, link.accountId, index, now);
+      unlocked.wasLocked ||= cleared.wasLocked;
+      unlocked.hadDelays ||= cleared.hadDelays;
+    }
     const label = userLabel(identity);
     await recordEvent(tx, {
       accountId: link.accountId,

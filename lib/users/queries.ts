@@ -10,7 +10,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/database";
 import { NotFound } from "@/lib/errors";
 import { groupIdsByUser, groupIdsOfUser } from "@/lib/groups/membership";
-import { lockedUsers } from "@/lib/security/sign-in-throttle";
+import { lockedUntilOf, lockedUsers, secondFactorIndex } from "@/lib/security/sign-in-throttle";
 import { mfaSummariesOfPage, mfaSummary, NO_FACTORS } from "@/lib/mfa/records";
 import { queryUserRows } from "./list-query";
 import { groupIdsOfPage } from "./list-statements";
@@ -94,17 +94,22 @@ async function readUsers(actor: Actor, sees: UserVisibility, filters: UserFilter
   return { items, total: page.total };
 }
 
+const latest = (a: Date | null, b: Date | null): Date | null => (a && b ? (a > b ? a : b) : (a ?? b));
+
 /** One user, read fresh from the database; other accounts' ids and users the actor may not see are "not found". */
 export async function getUser(actor: Actor, userId: string): Promise<UserRecord> {
   if (userId !== actor.userId && !seesOthers(actor)) throw new NotFound("User");
-  const [row, groupIds, locks, mfa] = await Promise.all([
+  const [row, groupIds, locks, mfa, secondFactorLock] = await Promise.all([
     findUserRow(db(), actor.accountId, userId),
     groupIdsOfUser(db(), actor.accountId, userId),
     lockedUsers(actor.accountId),
     mfaSummary(db(), userId),
+    // Wrong second-factor codes lock apart from the password (lib/mfa/code-guesses.ts), under an index no list
+    // can join on: the person's page reads it, so its Unlock shows (review 43).
+    lockedUntilOf(actor.accountId, secondFactorIndex(userId)),
   ]);
   if (!row || !maySeeUser(actor, row)) throw new NotFound("User");
-  const user = openUser(row, groupIds, locks.get(userId) ?? null);
+  const user = openUser(row, groupIds, latest(locks.get(userId) ?? null, secondFactorLock));
   user.mfa = mfa;
   return user;
 }

@@ -1,13 +1,13 @@
 /**
  * An admin's side of sign-in protection: which users are locked (too many
- * failed sign-ins; see lib/security/sign-in-throttle.ts), and unlocking one, which
- * also ends the waiting delays on their email.
+ * failed sign-ins or wrong second-factor codes; see lib/security/sign-in-throttle.ts), and unlocking one, which
+ * also ends the waiting delays on their email, username and second factor.
  */
 import "server-only";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { write } from "@/lib/data/unit-of-work";
-import { clearSignInLimits } from "@/lib/security/sign-in-throttle";
+import { clearSignInLimits, secondFactorIndex } from "@/lib/security/sign-in-throttle";
 import { NotFound } from "@/lib/errors";
 import { findUserRow, openIdentity, userLabel } from "./records";
 import { assertCanUnlockUser } from "./rules";
@@ -20,10 +20,11 @@ export async function unlockUser(actor: Actor, userId: string, meta: RequestMeta
     assertCanUnlockUser(me);
     const row = await findUserRow(tx, actor.accountId, userId);
     if (!row) throw new NotFound("User");
-    // usernames: both identifiers the person may sign in with are throttled on their own.
+    // usernames: both identifiers the person may sign in with are throttled on their own; and their second factor's
+    // guesses are counted apart (lib/mfa/code-guesses.ts), whose lock kept them out for a day after Unlock (review 43).
     let wasLocked = false;
     let hadDelays = false;
-    for (const index of [row.emailIndex, row.usernameIndex]) {
+    for (const index of [row.emailIndex, row.usernameIndex, secondFactorIndex(row.id)]) {
       if (!index) continue;
       const cleared = await clearSignInLimits(tx, actor.accountId, index, now);
       wasLocked ||= cleared.wasLocked;

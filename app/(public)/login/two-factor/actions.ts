@@ -99,7 +99,8 @@ export const confirmEnrolmentAction = publicAction(async (_prev: FormState, form
     return { status: "success", result: { recoveryCodes: codes.join("\n") } };
   } catch (err) {
     if (err instanceof SecondStepExpired) redirect(TIMED_OUT);
-    if (err instanceof CodeThrottled) return { status: "error", message: err.message };
+    // In the reader's language, as the other steps say it (the error's own text is English).
+    if (err instanceof CodeThrottled) return { status: "error", message: await waitMessage(err.retryAfterSeconds) };
     if (err instanceof WrongCode) return wrongCode();
     if (err instanceof CodeMissing) return formStateFromError(err, undefined, ["code"]);
     throw err;
