@@ -14,7 +14,7 @@ import type { SignInLimits } from "@/lib/config";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { RateLimited } from "@/lib/errors";
 import { minutesToWait } from "@/lib/security/rate-limit";
-import { admitAttempt, secondFactorAttemptKeys, type AttemptKeys } from "@/lib/security/sign-in-throttle";
+import { admitAttempt, secondFactorAttemptKeys, secondsToWait, type AttemptKeys } from "@/lib/security/sign-in-throttle";
 
 export function codeGuessKeys(userId: string, meta: RequestMeta): AttemptKeys {
   return secondFactorAttemptKeys(userId, meta.ip);
@@ -27,9 +27,7 @@ export function codeGuessKeys(userId: string, meta: RequestMeta): AttemptKeys {
 export async function admitCodeGuess(accountId: string, userId: string, meta: RequestMeta, now: Date, limits: SignInLimits): Promise<{ keys: AttemptKeys; waitSeconds: number }> {
   const keys = codeGuessKeys(userId, meta);
   const admission = await writeSystem((tx) => admitAttempt(tx, keys, accountId, now, limits));
-  if (admission.kind === "wait") return { keys, waitSeconds: admission.retryAfterSeconds };
-  if (admission.kind === "locked") return { keys, waitSeconds: Math.max(1, Math.ceil((admission.lockedUntil.getTime() - now.getTime()) / 1000)) };
-  return { keys, waitSeconds: 0 };
+  return { keys, waitSeconds: secondsToWait(admission, now) };
 }
 
 /** A lock's wait is a day (1,440 minutes): written with the separator the catalog's plural writes, so both read alike. */

@@ -63,6 +63,13 @@ export type Admission =
   | { kind: "locked"; lockedUntil: Date }
   | { kind: "proceed"; lockEngaged: boolean; failuresInWindow: number; lockedUntil: Date | null };
 
+/** How long a refused attempt must wait, in whole seconds (at least 1); 0 when it may proceed. */
+export function secondsToWait(admission: Admission, now: Date): number {
+  if (admission.kind === "wait") return admission.retryAfterSeconds;
+  if (admission.kind === "locked") return Math.max(1, Math.ceil((admission.lockedUntil.getTime() - now.getTime()) / 1000));
+  return 0;
+}
+
 function hmac(value: string): string {
   return crypto.createHmac("sha256", keyRing().throttleKey).update(value, "utf8").digest("base64url");
 }

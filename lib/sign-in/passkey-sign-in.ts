@@ -22,7 +22,7 @@ import crypto from "node:crypto";
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { webauthnServer } from "@/lib/mfa/webauthn-library";
 import type { RequestMeta } from "@/lib/auth/actor";
-import { admitAttempt, attemptKeys, recordSignInSuccess } from "@/lib/security/sign-in-throttle";
+import { admitAttempt, attemptKeys, recordSignInSuccess, secondsToWait } from "@/lib/security/sign-in-throttle";
 import { recordEvent } from "@/lib/audit/record";
 import { config, type SignInLimits } from "@/lib/config";
 import { digestToken } from "@/lib/crypto/secret-tokens";
@@ -98,8 +98,8 @@ export async function signInWithPasskey(
   const { localLoginEnabled } = await signInOptions();
   const keys = attemptKeys(`passkey:${response.id}`, meta.ip);
   const admission = await writeSystem((tx) => admitAttempt(tx, keys, accountId, now, limits));
-  if (admission.kind === "wait") throw new PasskeySignInThrottled(admission.retryAfterSeconds);
-  if (admission.kind === "locked") throw new PasskeySignInThrottled(Math.ceil((admission.lockedUntil.getTime() - now.getTime()) / 1000));
+  const wait = secondsToWait(admission, now);
+  if (wait > 0) throw new PasskeySignInThrottled(wait);
 
   const outcome = await writeSystem(async (tx) => {
     const expectedChallenge = await takeChallenge(tx, { purpose: "passwordless", bindingDigest: digestToken(binding) }, now);

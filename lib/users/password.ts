@@ -20,7 +20,7 @@ import { assertPasswordAllowed, newPasswordSchema } from "@/lib/passwords/policy
 import { factorsKept } from "@/lib/mfa/records";
 import { passwordChangeLimit } from "@/lib/security/limits";
 import { consumeRateLimit, minutesToWait } from "@/lib/security/rate-limit";
-import { admitAttempt, attemptKeys, recordSignInSuccess, type AttemptKeys } from "@/lib/security/sign-in-throttle";
+import { admitAttempt, attemptKeys, recordSignInSuccess, secondsToWait, type AttemptKeys } from "@/lib/security/sign-in-throttle";
 import { config } from "@/lib/config";
 import { findUserRow, openIdentity, userLabel } from "./records";
 
@@ -64,8 +64,8 @@ export async function assertKnowsCurrentPassword(
   await consumeRateLimit(passwordChangeLimit(), `${actor.accountId}:${row.id}`);
   const keys = signInKeysOf(row, meta);
   const admission = await writeSystem((tx) => admitAttempt(tx, keys, row.accountId, now, config().signIn));
-  if (admission.kind === "wait") throw tooManyAttempts(admission.retryAfterSeconds);
-  if (admission.kind === "locked") throw tooManyAttempts(Math.ceil((admission.lockedUntil.getTime() - now.getTime()) / 1000));
+  const wait = secondsToWait(admission, now);
+  if (wait > 0) throw tooManyAttempts(wait);
   if (!(await verifyPassword(row.passwordHash, password))) throw wrongCurrentPassword(field);
   await writeSystem((tx) => recordSignInSuccess(tx, keys, row.accountId));
 }
