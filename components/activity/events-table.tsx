@@ -85,10 +85,11 @@ export function EventsTable({ events, groupNames, links = new Map() }: { events:
       // min-w-64: a long redirect URI or group name wraps into a few lines instead of a column one word wide, which
       // made an application's event a screen tall (review 44); the table scrolls in its box for it.
       className: "min-w-64 px-4 py-3 align-top text-slate-700",
+      longWords: true,
       cell: (event) => (
         <ul className="space-y-0.5">
           {detailLines(te, event, groupNames, roleOf).map((line, i) => (
-            <li key={i} className="break-words">
+            <li key={i}>
               {line}
             </li>
           ))}
