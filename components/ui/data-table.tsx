@@ -88,7 +88,8 @@ export function DataTable<T>({
   const sortHref: HrefForSort | undefined =
     typeof hrefForSort === "object" ? (key, order) => hrefForSort[key]?.[order] ?? "" : hrefForSort;
   return (
-    <TableBox className="max-h-[calc(100dvh-12rem)] overflow-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+    // @container: the naming cell's width cap is a share of this box (leadBox).
+    <TableBox className="@container max-h-[calc(100dvh-12rem)] overflow-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
       <table aria-label={label} className="min-w-full divide-y divide-slate-200 text-sm">
         <thead className="sticky top-0 z-10 bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
           <tr>
@@ -156,15 +157,17 @@ function pinOf<T>(columns: Array<DataColumn<T>>, lead: number, column: DataColum
 }
 
 /**
- * The naming cell's box: at most 40 % of the screen wide at any width, so that a long name or address without spaces
- * wraps at that edge (review 44's phone; r49: a 120-character invitee's address made the column 900 px wide on a
- * tablet, and pinned, it would have covered the table), and on a phone at least 7 rem, so a name that may break
- * anywhere (an application's) isn't squeezed to a letter or two a line by the columns beside it. A column that keeps
- * its text on one line (whitespace-nowrap: a delivery's address) does so up to half the screen, then wraps there.
+ * The naming cell's box: at most 40 % of the table's box wide at any width (cqw: the box is a size container), so
+ * that a long name or address without spaces wraps at that edge (review 44's phone; r49: a 120-character invitee's
+ * address made the column 900 px wide on a tablet), and pinned beside a row's pinned buttons it leaves the other
+ * columns room to scroll through (40 % of the screen, at 768 px beside the sidebar, left none in Groups); on a phone
+ * at least 7 rem, so a name that may break anywhere (an application's) isn't squeezed to a letter or two a line by the
+ * columns beside it. A column that keeps its text on one line (whitespace-nowrap: a delivery's address) does so up
+ * to half the box (at least 12 rem), then wraps there.
  */
 function leadBox<T>(column: DataColumn<T>): string {
   // Whole class names, so that Tailwind finds them in this file.
-  return column.className?.includes("whitespace-nowrap") ? "max-sm:min-w-28 max-w-[50vw] whitespace-normal" : "max-sm:min-w-28 max-w-[40vw]";
+  return column.className?.includes("whitespace-nowrap") ? "max-sm:min-w-28 max-w-[max(50cqw,12rem)] whitespace-normal" : "max-sm:min-w-28 max-w-[40cqw]";
 }
 
 type TableTranslator = ReturnType<typeof useTranslations<"table">>;
