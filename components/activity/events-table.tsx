@@ -66,7 +66,8 @@ export function EventsTable({ events, groupNames, links = new Map() }: { events:
         </>
       ),
     },
-    { id: "actor", header: t("actor"), className: "px-4 py-3 align-top", cell: (event) => <Party party={event.actor} filterKey="actor" links={links} /> },
+    // A party's name may be a word of 100 characters (an application's): it breaks at the cell's edge (longWords).
+    { id: "actor", header: t("actor"), className: "min-w-32 px-4 py-3 align-top", longWords: true, cell: (event) => <Party party={event.actor} filterKey="actor" links={links} /> },
     {
       id: "action",
       header: t("action"),
@@ -78,17 +79,18 @@ export function EventsTable({ events, groupNames, links = new Map() }: { events:
         </>
       ),
     },
-    { id: "target", header: t("target"), className: "px-4 py-3 align-top", cell: (event) => <Party party={event.target} filterKey="target" links={links} /> },
+    { id: "target", header: t("target"), className: "min-w-32 px-4 py-3 align-top", longWords: true, cell: (event) => <Party party={event.target} filterKey="target" links={links} /> },
     {
       id: "details",
       header: t("details"),
       // min-w-64: a long redirect URI or group name wraps into a few lines instead of a column one word wide, which
       // made an application's event a screen tall (review 44); the table scrolls in its box for it.
       className: "min-w-64 px-4 py-3 align-top text-slate-700",
+      longWords: true,
       cell: (event) => (
         <ul className="space-y-0.5">
           {detailLines(te, event, groupNames, roleOf).map((line, i) => (
-            <li key={i} className="break-words">
+            <li key={i}>
               {line}
             </li>
           ))}

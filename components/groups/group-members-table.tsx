@@ -36,7 +36,7 @@ export function GroupMembersTable({
         </Link>
       ),
     },
-    { id: "email", header: t("email"), cell: (member) => member.email ?? <span className="text-slate-500">{team("noEmail")}</span> },
+    { id: "email", header: t("email"), longWords: true, cell: (member) => member.email ?? <span className="text-slate-500">{team("noEmail")}</span> },
   ];
   if (group) {
     columns.push({

@@ -36,7 +36,7 @@ export function ServiceUsersTable({
       unsortableReason: nameSortReason,
       className: "px-4 py-3",
       cell: (user) => (
-        <Link href={`/team/service-users/${user.id}`} className="font-medium text-slate-900 after:absolute after:inset-0">
+        <Link href={`/team/service-users/${user.id}`} data-row-link="" className="font-medium text-slate-900">
           {user.name}
         </Link>
       ),

@@ -13,7 +13,7 @@ export function DetailsSection({ facts }: { facts: [string, React.ReactNode][] }
         {facts.map(([term, value]) => (
           <div key={term}>
             <dt className="text-slate-500">{term}</dt>
-            <dd className="mt-0.5 break-words text-slate-900">{value}</dd>
+            <dd className="mt-0.5 text-slate-900">{value}</dd>
           </div>
         ))}
       </dl>

@@ -14,6 +14,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { useTranslations } from "next-intl";
 import type { SortOrder } from "@/lib/http/list-params";
+import { TableBox } from "./table-box";
 
 export type DataColumn<T> = {
   /** Stable id of the column (React key). */
@@ -35,6 +36,13 @@ export type DataColumn<T> = {
    * at the box's right edge and the other columns scroll under it, so the buttons are never cut off.
    */
   rowActions?: boolean;
+  /**
+   * Its values may hold a word longer than the column (an email address, a URL, a name without spaces): such a word
+   * breaks at the cell's edge instead of making the column as wide as itself (r49: a 120-character address or a
+   * redirect URI widened Activity's details and a group's emails past the screen). The column is at least 12 rem wide
+   * (or its own min-w-*), so that normal words still fit whole.
+   */
+  longWords?: boolean;
   className?: string;
 };
 
@@ -80,77 +88,86 @@ export function DataTable<T>({
   const sortHref: HrefForSort | undefined =
     typeof hrefForSort === "object" ? (key, order) => hrefForSort[key]?.[order] ?? "" : hrefForSort;
   return (
-    // Focusable, so a keyboard can scroll the box when a phone's width hides columns and no cell holds a link.
-    <div
-      tabIndex={0}
-      // Where the focus goes when a row's button removed its row (refocusWhenRemoved, ./focus.ts).
-      data-focus-home=""
-      className="max-h-[calc(100dvh-12rem)] overflow-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
-    >
+    // @container: the naming cell's width cap is a share of this box (leadBox).
+    <TableBox className="@container max-h-[calc(100dvh-12rem)] overflow-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
       <table aria-label={label} className="min-w-full divide-y divide-slate-200 text-sm">
         <thead className="sticky top-0 z-10 bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
           <tr>
             {columns.map((column) => (
-              <HeaderCell key={column.id} column={column} sort={sort} hrefForSort={sortHref} t={t} pin={pinnedLeft(columns, lead, column, "header")} />
+              <HeaderCell key={column.id} column={column} sort={sort} hrefForSort={sortHref} t={t} pin={pinOf(columns, lead, column)} />
             ))}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {rows.map((row) => (
-            <tr key={rowKey(row)} className={rowClassName}>
+            // bg-white: the row's surface, which a pinned cell takes as its own (the hover colour too).
+            <tr key={rowKey(row)} className={`bg-white ${rowClassName}`}>
               {columns.map((column) => (
-                <td key={column.id} className={`${pinned(column, column.className ?? "px-4 py-3 text-slate-700", "row")} ${pinnedLeft(columns, lead, column, "row")}`}>
-                  {column === columns[lead] ? <div className="max-sm:min-w-28 max-sm:max-w-[40vw]">{column.cell(row)}</div> : column.cell(row)}
+                <td key={column.id} className={cellClasses(column)} data-pin={pinOf(columns, lead, column)}>
+                  {column === columns[lead] ? <div className={leadBox(column)}>{column.cell(row)}</div> : column.cell(row)}
                 </td>
               ))}
             </tr>
           ))}
         </tbody>
       </table>
-    </div>
+    </TableBox>
   );
 }
 
 /**
- * Below the sm breakpoint a row-actions column sticks to the right edge, on its row's surface, with a shadow where
- * rows pass under it. Its buttons (a cell's box of them) stand one above the other there: side by side, three of
- * them (an invite's Resend, Regenerate, Delete) took the whole width of a 390 px phone and covered the row's name.
- * At every width a button's label stays on one line: on a laptop the German "Neu erstellen" broke into two lines
- * beside a one-line "Löschen" (review 34); the table scrolls inside its own box before a label wraps.
+ * A row-actions column: while the table is wider than its box it sticks to the box's right edge (data-pin="end",
+ * app/globals.css), so the buttons are never cut off. Below the sm breakpoint its buttons (a cell's box of them)
+ * stand one above the other: side by side, three of them (an invite's Resend, Regenerate, Delete) took the whole
+ * width of a 390 px phone and covered the row's name. At every width a button's label stays on one line: on a laptop
+ * the German "Neu erstellen" broke into two lines beside a one-line "Löschen" (review 34); the table scrolls inside
+ * its own box before a label wraps.
  */
-function pinned<T>(column: DataColumn<T>, className: string, surface: "row" | "header"): string {
+function rowActionsClasses<T>(column: DataColumn<T>, className: string): string {
   if (!column.rowActions) return className;
-  // Whole class names, so that Tailwind finds them in this file.
-  const background = surface === "row" ? "max-sm:bg-white" : "max-sm:bg-slate-50";
-  return `${className} ${background} whitespace-nowrap max-sm:sticky max-sm:right-0 max-sm:shadow-[-6px_0_6px_-6px_rgb(15_23_42/0.25)] max-sm:[&>div]:flex-col max-sm:[&>div]:items-stretch`;
+  return `${className} whitespace-nowrap max-sm:[&>div]:flex-col max-sm:[&>div]:items-stretch`;
 }
 
-/**
- * The column that names the row (the first but a leading select-all checkbox); -1: none. A column that keeps its
- * text on one line (whitespace-nowrap: a delivery's address) isn't pinned: capped, it would run out of its cell;
- * uncapped, a long address would pin most of a phone.
- */
+function cellClasses<T>(column: DataColumn<T>): string {
+  const className = rowActionsClasses(column, column.className ?? "px-4 py-3 text-slate-700");
+  if (!column.longWords) return className;
+  // Whole class names, so that Tailwind finds them in this file.
+  return `${className} [overflow-wrap:anywhere] ${className.includes("min-w-") ? "" : "min-w-48"}`;
+}
+
+/** The column that names the row (the first but a leading select-all checkbox); -1: none. */
 function leadColumn<T>(columns: Array<DataColumn<T>>): number {
   const at = columns[0]?.headerCell ? 1 : 0;
   const lead = columns[at];
-  return lead && !lead.rowActions && !lead.headerCell && !lead.className?.includes("whitespace-nowrap") ? at : -1;
+  return lead && !lead.rowActions && !lead.headerCell ? at : -1;
 }
 
 /**
- * Below the sm breakpoint the column that names the row (and a select checkbox before it) sticks to the box's left
- * edge while the other columns scroll under it, so a row is still known when its last columns are in view (review 44:
- * on a 390 px phone, scrolling Users or a person's sessions to the right left rows without a name). It is 7 rem to
- * 40 % of the screen wide: a long name without spaces wraps instead of filling the phone, and a name that may break
- * anywhere (an application's) isn't squeezed to a letter or two a line by the columns beside it.
+ * Where a column's cells pin while the table is wider than its box (app/globals.css, [data-overflowing]): the
+ * column that names the row to the left edge ("lead"), after a select checkbox's ("start"), and the row's buttons
+ * to the right ("end"), so a row is still known when its last columns are in view (review 44: scrolling Users or a
+ * person's sessions to the right left rows without a name; r49: the same at 768 px, where a fixed phone breakpoint
+ * didn't pin).
  */
-function pinnedLeft<T>(columns: Array<DataColumn<T>>, lead: number, column: DataColumn<T>, surface: "row" | "header"): string {
+function pinOf<T>(columns: Array<DataColumn<T>>, lead: number, column: DataColumn<T>): "start" | "lead" | "end" | undefined {
+  if (column.rowActions) return "end";
   const at = columns.indexOf(column);
-  if (lead < 0 || at > lead) return "";
+  if (lead < 0 || at > lead) return undefined;
+  return at < lead ? "start" : "lead";
+}
+
+/**
+ * The naming cell's box: at most 40 % of the table's box wide at any width (cqw: the box is a size container), so
+ * that a long name or address without spaces wraps at that edge (review 44's phone; r49: a 120-character invitee's
+ * address made the column 900 px wide on a tablet), and pinned beside a row's pinned buttons it leaves the other
+ * columns room to scroll through (40 % of the screen, at 768 px beside the sidebar, left none in Groups); on a phone
+ * at least 7 rem, so a name that may break anywhere (an application's) isn't squeezed to a letter or two a line by the
+ * columns beside it. A column that keeps its text on one line (whitespace-nowrap: a delivery's address) does so up
+ * to half the box (at least 12 rem), then wraps there.
+ */
+function leadBox<T>(column: DataColumn<T>): string {
   // Whole class names, so that Tailwind finds them in this file.
-  const background = surface === "row" ? "max-sm:bg-white" : "max-sm:bg-slate-50";
-  if (at < lead) return `${background} max-sm:sticky max-sm:left-0 max-sm:w-12 max-sm:min-w-12`;
-  const left = lead === 1 ? "max-sm:left-12" : "max-sm:left-0";
-  return `${background} max-sm:sticky ${left} max-sm:shadow-[6px_0_6px_-6px_rgb(15_23_42/0.25)]`;
+  return column.className?.includes("whitespace-nowrap") ? "max-sm:min-w-28 max-w-[max(50cqw,12rem)] whitespace-normal" : "max-sm:min-w-28 max-w-[40cqw]";
 }
 
 type TableTranslator = ReturnType<typeof useTranslations<"table">>;
@@ -166,12 +183,12 @@ function HeaderCell<T>({
   sort: TableSort;
   hrefForSort?: (key: string, order: SortOrder) => string;
   t: TableTranslator;
-  /** The classes that pin it to the left on a phone (pinnedLeft), or "". */
-  pin: string;
+  /** Where its column pins while the table is wider than its box (pinOf). */
+  pin: "start" | "lead" | "end" | undefined;
 }) {
   if (column.headerCell) {
     return (
-      <th scope="col" className={`w-10 px-4 py-3 ${pin}`}>
+      <th scope="col" className="w-10 px-4 py-3" data-pin={pin}>
         <span className="sr-only">{column.header}</span>
         {column.headerCell}
       </th>
@@ -179,7 +196,7 @@ function HeaderCell<T>({
   }
   if (column.hiddenHeader) {
     return (
-      <th scope="col" className={pinned(column, "px-4 py-3", "header")}>
+      <th scope="col" className={rowActionsClasses(column, "px-4 py-3")} data-pin={pin}>
         <span className="sr-only">{column.header}</span>
       </th>
     );
@@ -189,13 +206,13 @@ function HeaderCell<T>({
   const ariaSort = activeSort ? (sort!.order === "asc" ? "ascending" : "descending") : undefined;
   if (sorts.length === 0 || !hrefForSort || column.unsortableReason) {
     return (
-      <th scope="col" className={`${pinned(column, "px-4 py-3", "header")} ${pin}`} title={column.unsortableReason}>
+      <th scope="col" className={rowActionsClasses(column, "px-4 py-3")} data-pin={pin} title={column.unsortableReason}>
         {[column.header, ...(column.alsoSortBy ?? []).map((s) => s.header)].join(" · ")}
       </th>
     );
   }
   return (
-    <th scope="col" className={`px-4 py-3 ${pin}`} aria-sort={ariaSort}>
+    <th scope="col" className="px-4 py-3" data-pin={pin} aria-sort={ariaSort}>
       <span className="inline-flex flex-wrap items-center gap-x-2">
         {sorts.map((s, i) => (
           <span key={s.key} className="inline-flex items-center gap-2">

@@ -249,7 +249,7 @@ export function SelectUserCheckbox({ id, label }: { id: string; label: string })
     <input
       type="checkbox"
       aria-label={t("selectOne", { name: label })}
-      // Above the row's link, which covers the row (after:absolute).
+      // Above the row's link, which covers the row (a[data-row-link], app/globals.css).
       className="relative z-[1] h-4 w-4"
       checked={selection.selected.has(id)}
       onChange={(e) => selection.toggle(id, e.target.checked)}

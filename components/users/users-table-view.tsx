@@ -89,7 +89,7 @@ export function UsersTableView({
       className: "px-4 py-3",
       cell: (user) => (
         <>
-          <Link href={`/team/users/${user.id}`} className="font-medium text-slate-900 after:absolute after:inset-0">
+          <Link href={`/team/users/${user.id}`} data-row-link="" className="font-medium text-slate-900">
             {user.name || user.email || user.username}
           </Link>
           {user.id === currentUserId && (

@@ -170,13 +170,33 @@ export async function expectToLandOn(page: Page, heading: string, { timeout }: {
   }
 }
 
-/** How many lines each matched element's text takes on screen (1 each: nothing wraps). */
+/**
+ * How many lines each matched element's text takes on screen (1 each: nothing wraps). Its text's boxes, not its
+ * elements': a wrapper's box (a table's pinned name sits in one) starts a pixel or two above its first line's
+ * glyphs, which counted as a second line. Boxes that overlap vertically are one line (a smaller badge beside a name).
+ */
 export async function linesOfEach(items: Locator): Promise<number[]> {
   return items.evaluateAll((elements) =>
     elements.map((el) => {
-      const range = document.createRange();
-      range.selectNodeContents(el);
-      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      const rects: DOMRect[] = [];
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!(node.textContent ?? "").trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        rects.push(...[...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0));
+      }
+      if (rects.length === 0) return 1;
+      rects.sort((a, b) => a.top - b.top);
+      let lines = 1;
+      let bottom = rects[0].bottom;
+      for (const r of rects.slice(1)) {
+        if (r.top >= bottom - 1) {
+          lines += 1;
+          bottom = r.bottom;
+        } else bottom = Math.max(bottom, r.bottom);
+      }
+      return lines;
     }),
   );
 }

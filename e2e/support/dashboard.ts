@@ -146,7 +146,7 @@ export function dashboardPages(seeded: Seeded): [string, string][] {
 export async function ownerPage(
   browser: Browser,
   instance: Instance,
-  options: { theme?: "light" | "dark"; viewport?: { width: number; height: number }; timezoneId?: string; userAgent?: string } = {},
+  options: { theme?: "light" | "dark"; viewport?: { width: number; height: number }; timezoneId?: string; userAgent?: string; hasTouch?: boolean } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const { theme, viewport = { width: 1280, height: 800 }, ...rest } = options;
   const context = await browser.newContext({ viewport, ...rest });
