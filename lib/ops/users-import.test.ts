@@ -365,6 +365,36 @@ describe("npm run users -- import", () => {
     expect(openIdentity((await rowOf("zq-s4@example.com"))!).username).not.toBe("zq-s4");
   });
 
+  /*
+   * The check's batches are each rolled back, so a username derived for a row of an earlier batch was free again when
+   * a later batch was checked: the dry run passed a later row naming that username, and --apply stopped there (stop
+   * 60's left item). The check now carries the usernames its earlier batches would take.
+   */
+  it("a username an earlier batch would derive: a later row naming it is refused in the check, nothing created", async () => {
+    const hash = bcrypt.hashSync("zq derived passphrase", { cost: 4 });
+    const file = csv(HEADER, `zq-drv@example.com,,,${hash},,`, `zq-drv-2@example.com,,zq-drv-two,${hash},,`, `zq-drv-3@example.net,,zq-drv,${hash},,`);
+    const before = await peopleCount();
+    const result = await runInBatches(file);
+    const out = text(result);
+    expect(result.code, out).toBe(1);
+    expect(out).toContain("line 2: would create zq-drv@example.com: user, username zq-drv,");
+    expect(out).toContain("line 4: REFUSED zq-drv-3@example.net: username: line 2 would get zq-drv (derived, as it has none) when created before this line;");
+    expect(await peopleCount()).toBe(before);
+  });
+
+  it("two rows in different batches that would derive the same username: the later one's line says it gets another, and it does", async () => {
+    const hash = bcrypt.hashSync("zq twice derived passphrase", { cost: 4 });
+    const file = csv(HEADER, `zq-twice@example.com,,,${hash},,`, `zq-twice-x@example.com,,zq-twice-x,${hash},,`, `zq-twice@example.org,,,${hash},,`);
+    const dry = await runImport(systemActor(accountId, "npm run users"), file, { apply: false, createGroups: false, batchSize: 2 }, COMMAND_META);
+    expect(dry.code, text(dry)).toBe(0);
+    expect(text(dry)).toContain("line 2: would create zq-twice@example.com: user, username zq-twice,");
+    expect(text(dry)).toContain("line 4: would create zq-twice@example.org: user, username derived with --apply (line 2 takes zq-twice first),");
+    const applied = await runInBatches(file);
+    expect(applied.code, text(applied)).toBe(0);
+    expect(openIdentity((await rowOf("zq-twice@example.com"))!).username).toBe("zq-twice");
+    expect(openIdentity((await rowOf("zq-twice@example.org"))!).username).not.toBe("zq-twice");
+  });
+
   it("refuses a file over the size or line bound, and a file whose header is wrong, naming the line", async () => {
     const big = csv(HEADER, "x".repeat(IMPORT_MAX_BYTES));
     const tooBig = await runUsersCommand(["import", big]);

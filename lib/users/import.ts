@@ -66,7 +66,8 @@ const roleSchema = z.preprocess(
 export type ImportOutcome = "create" | "invite" | "skip" | "refuse" | "not-created";
 /** An invite an import made: its link's token (a secret: shown once, by the command, when not mailed). */
 export type ImportedInvite = { token: string; expiresAt: Date; mailed: boolean };
-export type ImportLine = { line: number; outcome: ImportOutcome; who: string; message: string; invite?: ImportedInvite };
+/** username: the one a create line gives (or an invite line holds), as its message says it. */
+export type ImportLine = { line: number; outcome: ImportOutcome; who: string; message: string; invite?: ImportedInvite; username?: string };
 export type ImportReport = {
   applied: boolean;
   lines: ImportLine[];
@@ -318,7 +319,7 @@ async function invitePerson(tx: Tx, me: Actor, p: Person, groupIds: string[], na
   const issued = await options.invites(tx, me, { email: p.input.email!, name: p.input.name, username: p.input.username, role: p.input.role, groupIds }, meta);
   const username = p.input.username ? `, username ${p.input.username}` : "";
   const delivery = issued.mailed ? "the invite goes to them by mail" : "mail is off: the link is for you to hand over";
-  return { line: p.line, outcome: "invite", who: p.who, message: `${p.input.role}${username}${named}; ${delivery}`, invite: issued };
+  return { line: p.line, outcome: "invite", who: p.who, message: `${p.input.role}${username}${named}; ${delivery}`, invite: issued, username: p.input.username };
 }
 
 /** One person, under the unit's lock: skipped (here already), refused, or created (or invited) in tx. */
@@ -340,7 +341,13 @@ async function importPerson(tx: Tx, me: Actor, p: Person, groups: GroupPlan, opt
     const secret = { passwordHash: p.secret.passwordHash, mustChangePassword: false, importedHash: p.secret.hashKind, emailProven: p.emailProven };
     const created = await createUserIn(tx, me, input, secret, meta);
     const unproven = created.email && !p.emailProven ? ", email not verified" : "";
-    return { line: p.line, outcome: "create", who: p.who, message: `${created.role}, username ${created.username}${named}, ${p.secret.hashKind} password${unproven}` };
+    return {
+      line: p.line,
+      outcome: "create",
+      who: p.who,
+      message: `${created.role}, username ${created.username}${named}, ${p.secret.hashKind} password${unproven}`,
+      username: created.username,
+    };
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     return { line: p.line, outcome: "refuse", who: p.who, message: describe(err) };
@@ -370,6 +377,28 @@ async function runBatch(actor: Actor, batch: Person[], options: ImportOptions, m
 }
 
 /**
+ * The check's batches are each rolled back, so a later batch can't see the usernames an earlier one would take:
+ * `taken` carries them (by the blind index's normal form, line and name). A later row that names one an earlier row
+ * would derive is refused here (--apply would stop at it); a later row whose derived username an earlier row takes
+ * gets another at --apply, and its line says so instead of naming one it won't get. Two rows naming the same
+ * username are refuseRepeats'.
+ */
+function seenAfterEarlierBatches(l: ImportLine, p: Person, taken: Map<string, { line: number; username: string }>): ImportLine {
+  if (l.outcome !== "create" || !l.username) return l;
+  const first = taken.get(usernameBlindIndexes(l.username)[0]);
+  if (!first) return l;
+  if (p.input.username) {
+    return {
+      line: l.line,
+      outcome: "refuse",
+      who: l.who,
+      message: `username: line ${first.line} would get ${first.username} (derived, as it has none) when created before this line; give this person another username, or give line ${first.line} one of its own`,
+    };
+  }
+  return { ...l, message: l.message.replace(`username ${l.username}`, `username derived with --apply (line ${first.line} takes ${first.username} first)`), username: undefined };
+}
+
+/**
  * Checks every row and, with `apply` and no refused line, creates the people. Never one unit of work for the
  * whole file (it would hold the write lock for seconds): the check runs batch by batch, each batch's unit rolled
  * back (the dry run; any refused line and nothing is created). With --apply, the missing groups are created in
@@ -390,10 +419,15 @@ export async function importUsers(actor: Actor, rows: ImportRow[], options: Impo
   // The check: each batch as --apply would run it, rolled back. A group the file names is created (and rolled
   // back) in every batch that names it; it is reported once.
   const planned = new Map<string, string>();
+  const taken = new Map<string, { line: number; username: string }>();
   for (const [index, batch] of inBatches(checked, size).entries()) {
     if (index > 0) await gapForOthers();
     const { lines, groupsCreated } = await runBatch(actor, batch, options, meta, false);
-    for (const l of lines) results.set(l.line, l);
+    const seen = lines.map((l) => seenAfterEarlierBatches(l, batch.find((p) => p.line === l.line)!, taken));
+    for (const l of seen) {
+      results.set(l.line, l);
+      if (l.username && !taken.has(usernameBlindIndexes(l.username)[0])) taken.set(usernameBlindIndexes(l.username)[0], { line: l.line, username: l.username });
+    }
     for (const name of groupsCreated) if (!planned.has(groupNameKey(name))) planned.set(groupNameKey(name), name);
   }
   if (options.inviteRoom !== undefined) {
