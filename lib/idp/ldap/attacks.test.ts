@@ -130,3 +130,37 @@ describe("directory entries carrying someone else's email, as an attacker (revie
     expect(await userRow(local.id)).toMatchObject({ role: "user" });
   });
 });
+
+describe("the username and the directory's answer, as an attacker (review 45)", () => {
+  it("follows no referral: an entry that points elsewhere finds nobody, and the other server is never contacted", async () => {
+    await save();
+    const contacted: net.Socket[] = [];
+    const elsewhere = await listen((socket) => contacted.push(socket.resume()));
+    try {
+      // Someone who may write under ou=people leaves a referral to their own server, hoping for the bind password.
+      await directory((client) =>
+        client.add(`uid=referred,ou=people,${LDAP_BASE}`, { objectClass: ["referral", "extensibleObject"], uid: "referred", ref: `${elsewhere.url}/uid=referred,dc=example,dc=org` }),
+      );
+      const err = await signInWithPassword("referred", "any password", META).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SignInFailed);
+      expect(err).not.toBeInstanceOf(SignInUnavailable);
+      expect(contacted).toHaveLength(0);
+    } finally {
+      for (const socket of contacted) socket.destroy();
+      elsewhere.close();
+    }
+  });
+
+  it("reads a DN or full-width letters typed as the username as a name: never someone else's entry", async () => {
+    await save();
+    const dora = await signInWithPassword("dora", LDAP_PEOPLE.dora.password, META);
+    for (const typed of [`uid=dora,ou=people,${LDAP_BASE}`, `uid=eve,ou=people,${LDAP_BASE}`, "(uid=eve)", "eve\\2a", "\\65ve"]) {
+      const result = await signInWithPassword(typed, LDAP_PEOPLE.dora.password, META).catch((e: unknown) => e);
+      expect(result, typed).toBeInstanceOf(SignInFailed);
+    }
+    // The directory may match "ｄｏｒａ" to dora (its own Unicode rules): then it is dora, with dora's password only.
+    const wide = await signInWithPassword("\uff44\uff4f\uff52\uff41", LDAP_PEOPLE.dora.password, META).catch((e: unknown) => e);
+    if (!(wide instanceof SignInFailed)) expect((wide as { userId: string }).userId).toBe(dora.userId);
+    await expect(signInWithPassword("\uff45\uff56\uff45", LDAP_PEOPLE.dora.password, META)).rejects.toBeInstanceOf(SignInFailed);
+  });
+});
