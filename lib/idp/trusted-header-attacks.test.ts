@@ -51,11 +51,19 @@ describe("the proxy header's value, as an attacker (review 45)", () => {
   });
 
   it("never turns a doubled header (a client's and the proxy's, joined with a comma) into either person", async () => {
-    const signed = await signInWithTrustedHeader(
-      fromProxy([["remote-user", "alice"], ["remote-user", "mallory"], ["remote-email", "mallory@example.net"]]),
-      META,
-    ).catch((e: unknown) => e);
-    expect(signed).not.toMatchObject({ userId: alice.id });
+    // A proxy that adds its header beside the client's (rather than replacing it) hands over "alice, mallory":
+    // nobody's name, and a sign of a header the client wrote. Refused, as is a doubled email header.
+    for (const doubled of [
+      [["remote-user", "alice"], ["remote-user", "mallory"], ["remote-email", "mallory@example.net"]],
+      [["remote-user", "mallory"], ["remote-email", "alice@example.com"], ["remote-email", "mallory@example.net"]],
+      [["remote-user", "alice,mallory"]],
+    ] as [string, string][][]) {
+      const signed = await signInWithTrustedHeader(fromProxy(doubled), META).catch((e: unknown) => e);
+      expect(signed, JSON.stringify(doubled)).toBeInstanceOf(NoProxyIdentity);
+    }
+    // A display name may hold a comma ("Doe, Jane").
+    const named = await signInWithTrustedHeader(fromProxy([["remote-user", "jane"], ["remote-email", "jane@example.net"], ["remote-name", "Doe, Jane"]]), META);
+    expect(named.userId).not.toBe(alice.id);
     // An empty value names nobody.
     await expect(signInWithTrustedHeader(fromProxy([["remote-user", "   "]]), META)).rejects.toThrow(NoProxyIdentity);
   });

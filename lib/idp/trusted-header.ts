@@ -47,6 +47,10 @@ export function proxyIdentity(headers: Headers, settings: SignInSettings): Proxy
   const user = headerValue(headers, settings.headerUser);
   if (!user) return null;
   const email = headerValue(headers, settings.headerEmail) ?? (user.includes("@") ? user : null);
+  // A header sent twice reads as its values joined with a comma: a proxy that adds its header beside the
+  // client's (rather than replacing it) would otherwise sign in a name the client wrote half of (review 45).
+  // No user name or address a proxy vouches for holds one; a display name may ("Doe, Jane").
+  if (user.includes(",") || email?.includes(",")) return null;
   return { user, email, name: headerValue(headers, settings.headerName) };
 }
 
