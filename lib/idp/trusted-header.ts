@@ -24,11 +24,17 @@ import { HEADER_IDP_ID, loadSignInSettings, type SignInSettings } from "./record
 export const PROXY_SOURCE_NAME = "Your sign-in proxy";
 
 
-/** A header value fit to identify someone: trimmed, bounded, no control characters. */
+/**
+ * A header value fit to identify someone: bounded, without control characters or invisible ones. Only the
+ * spaces and tabs HTTP itself puts around a value are dropped: HTTP hands each byte over as one character
+ * (Latin-1), and JavaScript's trim() would also drop a no-break space (0xA0), making a proxy's "alice" + 0xA0
+ * into "alice" (review 45). C1 controls (0x80-0x9F), the no-break space and the soft hyphen (0xAD) anywhere
+ * refuse the value: no proxy's honest user name carries them.
+ */
 export function headerValue(headers: Headers, name: string | null): string | null {
   if (!name) return null;
-  const value = headers.get(name)?.trim();
-  if (!value || value.length > 256 || /[\u0000-\u001f\u007f]/.test(value)) return null;
+  const value = headers.get(name)?.replace(/^[ \t]+|[ \t]+$/g, "");
+  if (!value || value.length > 256 || /[\u0000-\u001f\u007f-\u00a0\u00ad]/.test(value)) return null;
   return value;
 }
 
@@ -41,6 +47,10 @@ export function proxyIdentity(headers: Headers, settings: SignInSettings): Proxy
   const user = headerValue(headers, settings.headerUser);
   if (!user) return null;
   const email = headerValue(headers, settings.headerEmail) ?? (user.includes("@") ? user : null);
+  // A header sent twice reads as its values joined with a comma: a proxy that adds its header beside the
+  // client's (rather than replacing it) would otherwise sign in a name the client wrote half of (review 45).
+  // No user name or address a proxy vouches for holds one; a display name may ("Doe, Jane").
+  if (user.includes(",") || email?.includes(",")) return null;
   return { user, email, name: headerValue(headers, settings.headerName) };
 }
 
