@@ -50,6 +50,17 @@ describe("the proxy header's value, as an attacker (review 45)", () => {
     await expect(signInWithTrustedHeader(fromProxy([["remote-user", "alice\u00a0"], ["remote-email", "alice.lookalike@example.net"]]), META)).rejects.toThrow(NoProxyIdentity);
   });
 
+  it("keeps a name a proxy sends as UTF-8, whose bytes read as Latin-1 hold C1 controls and no-break spaces, and refuses an invisible one in it", () => {
+    // What Node hands over for a proxy's UTF-8 bytes: each byte one character ("Ł" is 0xC5 0x81, "à" 0xC3 0xA0).
+    const asSent = (text: string) => Buffer.from(text, "utf8").toString("latin1");
+    for (const name of ["Łukasz", "Дмитрий", "jà", "山田"]) {
+      expect(headerValue(new Headers({ "remote-user": asSent(name) }), "remote-user"), name).toBe(asSent(name));
+    }
+    for (const name of ["ali\u200bce", "ali\u00adce", "alice\u00a0", "\u202ealice", "ali\u0085ce"]) {
+      expect(headerValue(new Headers({ "remote-user": asSent(name) }), "remote-user"), JSON.stringify(name)).toBeNull();
+    }
+  });
+
   it("never turns a doubled header (a client's and the proxy's, joined with a comma) into either person", async () => {
     // A proxy that adds its header beside the client's (rather than replacing it) hands over "alice, mallory":
     // nobody's name, and a sign of a header the client wrote. Refused, as is a doubled email header.

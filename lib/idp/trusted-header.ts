@@ -18,6 +18,7 @@ import type { RequestMeta } from "@/lib/auth/actor";
 import { db } from "@/lib/db/database";
 import { PEER_HEADER } from "@/lib/http/request-meta";
 import { instanceAccountId } from "@/lib/instance/account";
+import { hasInvisibleCharacters, hasUnsafeDisplayCharacters } from "@/lib/format/display-text";
 import { signInExternal, type ExternalIdentity, type ExternalPolicy, type ExternalSignedIn } from "./external-sign-in";
 import { HEADER_IDP_ID, loadSignInSettings, type SignInSettings } from "./records";
 
@@ -28,14 +29,32 @@ export const PROXY_SOURCE_NAME = "Your sign-in proxy";
  * A header value fit to identify someone: bounded, without control characters or invisible ones. Only the
  * spaces and tabs HTTP itself puts around a value are dropped: HTTP hands each byte over as one character
  * (Latin-1), and JavaScript's trim() would also drop a no-break space (0xA0), making a proxy's "alice" + 0xA0
- * into "alice" (review 45). C1 controls (0x80-0x9F), the no-break space and the soft hyphen (0xAD) anywhere
- * refuse the value: no proxy's honest user name carries them.
+ * into "alice" (review 45). A control character (C0, C1), a no-break space, an invisible one (a soft hyphen, a
+ * zero-width space) or a direction mark anywhere refuses the value: no proxy's honest user name carries them.
+ * The value itself is kept as it was read (the subject a person was first seen with stays theirs).
  */
 export function headerValue(headers: Headers, name: string | null): string | null {
   if (!name) return null;
   const value = headers.get(name)?.replace(/^[ \t]+|[ \t]+$/g, "");
-  if (!value || value.length > 256 || /[\u0000-\u001f\u007f-\u00a0\u00ad]/.test(value)) return null;
+  if (!value || value.length > 256) return null;
+  const text = whatItSays(value);
+  if (hasUnsafeDisplayCharacters(text) || hasInvisibleCharacters(text) || text.includes("\u00a0")) return null;
   return value;
+}
+
+/**
+ * The text a header value carries, for the check above. A proxy sends a name outside ASCII as UTF-8, whose bytes
+ * read as Latin-1 hold C1 controls and no-break spaces ("Łukasz" is 0xC5 0x81 …, "à" 0xC3 0xA0): judged as those
+ * bytes, every such name would be refused. A value that is UTF-8 is judged as the text it encodes; any other
+ * (Latin-1 from an older proxy, or a lone byte like "alice" + 0xA0) as the characters it was read as.
+ */
+function whatItSays(value: string): string {
+  if (/[^\u0000-\u00ff]/.test(value)) return value;
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(value, "latin1"));
+  } catch {
+    return value;
+  }
 }
 
 export type ProxyIdentity = { user: string; email: string | null; name: string | null };
