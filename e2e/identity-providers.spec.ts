@@ -285,6 +285,11 @@ test("the proxy header creating admins needs the owner's confirmation, and keeps
   const said = page.getByRole("status").filter({ hasText: "a trusted proxy address" });
   await expect(said).toContainText("It carries the Remote-User header.");
   await expect(said).toContainText("It would create a new user");
+  // A header sent twice (its values joined by a comma) names nobody, and Test says why (review 45 left it saying
+  // only that the header was there).
+  await page.setExtraHTTPHeaders({ "Remote-User": "alice, mallory" });
+  await page.getByRole("button", { name: "Test with this request" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "a trusted proxy address" })).toContainText("It carries the Remote-User header, but its value names nobody");
   await page.setExtraHTTPHeaders({});
 });
 

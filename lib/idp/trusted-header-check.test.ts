@@ -48,6 +48,13 @@ describe("testing the proxy header with the owner's own request", () => {
     expect(await checkProxyHeader(owner, request("10.1.0.9"), META)).toMatchObject({ trustedPeer: true, headerPresent: false, signsInAs: null });
   });
 
+  it("says the header is there when its value names nobody (sent twice, an invisible character), and that it signs in no one", async () => {
+    // Review 45 left Test saying "header missing" for a value with an invisible character and nothing about a doubled one.
+    for (const value of ["alice, mallory", "ali\u00adce"]) {
+      expect(await checkProxyHeader(owner, request("10.1.0.9", { "remote-user": value }), META), value).toMatchObject({ trustedPeer: true, headerPresent: true, signsInAs: null });
+    }
+  });
+
   it("names the account the header would sign in as, or a new one, and changes nothing", async () => {
     const before = await rows();
     const existing = await checkProxyHeader(owner, request("10.1.0.9", { "remote-user": "alice", "remote-email": "alice@example.com" }), META);

@@ -13,7 +13,7 @@ import { isAddressInRanges } from "@/lib/http/address-ranges";
 import { PEER_HEADER } from "@/lib/http/request-meta";
 import { previewExternalSignIn, type SignInPreview } from "./external-sign-in";
 import { loadSignInSettings } from "./records";
-import { headerIdentity, headerPolicy, headerValue, proxyIdentity } from "./trusted-header";
+import { headerIdentity, headerPolicy, proxyIdentity } from "./trusted-header";
 
 export type ProxyHeaderCheck = {
   /** Whether header sign-in is on now. */
@@ -22,8 +22,12 @@ export type ProxyHeaderCheck = {
   peer: string | null;
   trustedPeer: boolean;
   userHeader: string;
+  /** Whether the request carries the user header with a value (one the sign-in may still refuse: signsInAs null). */
   headerPresent: boolean;
-  /** Whom the header would sign in as; null when it would not sign anyone in (untrusted peer, or no header). */
+  /**
+   * Whom the header would sign in as; null when the peer is untrusted, the header isn't there, or its value names
+   * nobody (sent twice, or holding a control or invisible character: ./trusted-header.ts proxyIdentity).
+   */
   signsInAs: SignInPreview | null;
 };
 
@@ -38,7 +42,7 @@ export async function checkProxyHeader(actor: Actor, headers: Headers, meta: Req
     peer: peer ? peer.replace(/^::ffff:/, "") : null,
     trustedPeer: settings.headerTrustedRanges.length > 0 && isAddressInRanges(peer, settings.headerTrustedRanges),
     userHeader: settings.headerUser,
-    headerPresent: headerValue(headers, settings.headerUser) !== null,
+    headerPresent: Boolean(headers.get(settings.headerUser)?.replace(/^[ \t]+|[ \t]+$/g, "")),
     signsInAs: who ? await previewExternalSignIn(actor.accountId, headerIdentity(who), headerPolicy(settings), meta) : null,
   };
 }

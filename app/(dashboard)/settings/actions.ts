@@ -329,7 +329,7 @@ export const testTrustedHeaderAction = serverAction({ needs: "settings:sign_in" 
     const said = [
       check.enabled ? null : t("testOff"),
       check.peer === null ? t("testPeerUnknown") : t(check.trustedPeer ? "testPeerTrusted" : "testPeerUntrusted", { address: check.peer }),
-      t(check.headerPresent ? "testHeaderPresent" : "testHeaderMissing", { header: check.userHeader }),
+      t(!check.headerPresent ? "testHeaderMissing" : check.trustedPeer && !check.signsInAs ? "testHeaderNamesNobody" : "testHeaderPresent", { header: check.userHeader }),
       check.signsInAs ? await signsInAsText(check.signsInAs) : null,
     ];
     const signsIn = check.signsInAs !== null && check.signsInAs.outcome !== "refused";
