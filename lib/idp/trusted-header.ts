@@ -25,18 +25,25 @@ import { HEADER_IDP_ID, loadSignInSettings, type SignInSettings } from "./record
 export const PROXY_SOURCE_NAME = "Your sign-in proxy";
 
 
-/**
- * A header value fit to identify someone: bounded, without control characters or invisible ones. Only the
- * spaces and tabs HTTP itself puts around a value are dropped: HTTP hands each byte over as one character
- * (Latin-1), and JavaScript's trim() would also drop a no-break space (0xA0), making a proxy's "alice" + 0xA0
- * into "alice" (review 45). A control character (C0, C1), a no-break space, an invisible one (a soft hyphen, a
- * zero-width space) or a direction mark anywhere refuses the value: no proxy's honest user name carries them.
- * The value itself is kept as it was read (the subject a person was first seen with stays theirs).
- */
-export function headerValue(headers: Headers, name: string | null): string | null {
+/** A header's value: only the spaces and tabs HTTP puts around it dropped, bounded, without a C0 control or DEL. */
+function headerText(headers: Headers, name: string | null): string | null {
   if (!name) return null;
   const value = headers.get(name)?.replace(/^[ \t]+|[ \t]+$/g, "");
-  if (!value || value.length > 256) return null;
+  if (!value || value.length > 256 || /[\u0000-\u001f\u007f]/.test(value)) return null;
+  return value;
+}
+
+/**
+ * A header value fit to identify someone (the user and email headers). HTTP hands each byte over as one character
+ * (Latin-1), and JavaScript's trim() would also drop a no-break space (0xA0), making a proxy's "alice" + 0xA0 into
+ * "alice" (review 45): headerText drops only HTTP's spaces and tabs. A control character (C0, C1), a no-break space,
+ * an invisible one (a soft hyphen, a zero-width space) or a direction mark anywhere refuses the value: no proxy's
+ * honest user name carries them. The value itself is kept as it was read (the subject a person was first seen with
+ * stays theirs). The display name header is not held to this: asDisplayText cleans what a name carries.
+ */
+export function headerValue(headers: Headers, name: string | null): string | null {
+  const value = headerText(headers, name);
+  if (!value) return null;
   const text = whatItSays(value);
   if (hasUnsafeDisplayCharacters(text) || hasInvisibleCharacters(text) || text.includes("\u00a0")) return null;
   return value;
@@ -70,7 +77,7 @@ export function proxyIdentity(headers: Headers, settings: SignInSettings): Proxy
   // client's (rather than replacing it) would otherwise sign in a name the client wrote half of (review 45).
   // No user name or address a proxy vouches for holds one; a display name may ("Doe, Jane").
   if (user.includes(",") || email?.includes(",")) return null;
-  return { user, email, name: headerValue(headers, settings.headerName) };
+  return { user, email, name: headerText(headers, settings.headerName) };
 }
 
 /** For the sign-in page: whether this request could be signed in by its proxy. */
