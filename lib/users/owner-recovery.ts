@@ -16,7 +16,6 @@ import "server-only";
 import crypto from "node:crypto";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { RequestMeta } from "@/lib/auth/actor";
-import { clearSignInLimits, secondFactorIndex } from "@/lib/security/sign-in-throttle";
 import { recordEvent } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/passwords";
 import { digestToken, isWellFormedToken, mintSecretToken, TOKEN_PREFIXES } from "@/lib/crypto/secret-tokens";
@@ -28,6 +27,7 @@ import { ownerRecoveryLinks, signInSettings, users } from "@/lib/db/schema";
 import { NotFound, PreconditionFailed } from "@/lib/errors";
 import { assertPasswordAllowed } from "@/lib/passwords/policy";
 import { findUserRow, findUserRowsByEmail, openIdentity, userLabel } from "./records";
+import { clearEverySignInLimit } from "./sign-in-lock";
 
 export const RECOVERY_LINK_MINUTES = 15;
 const COMMAND = "npm run recover-owner";
@@ -139,13 +139,7 @@ export async function recoverOwnerWithLink(token: string, newPassword: string, m
     // Every lock that keeps the owner out: their email's, their username's and their second factor's (review 43: only the
     // email's was lifted, so an owner locked under their username, or at the code someone with the old password ran up,
     // stayed out after recovering).
-    const unlocked = { wasLocked: false, hadDelays: false };
-    for (const index of [row.emailIndex, row.usernameIndex, secondFactorIndex(row.id)]) {
-      if (!index) continue;
-      const cleared = await clearSignInLimits(tx, link.accountId, index, now);
-      unlocked.wasLocked ||= cleared.wasLocked;
-      unlocked.hadDelays ||= cleared.hadDelays;
-    }
+    const unlocked = await clearEverySignInLimit(tx, link.accountId, row, now);
     const label = userLabel(identity);
     await recordEvent(tx, {
       accountId: link.accountId,
