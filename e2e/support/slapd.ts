@@ -9,6 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Client } from "ldapts";
 import { freePort } from "./ports";
 import { stopProcess, untilListening } from "./processes";
 
@@ -88,6 +89,17 @@ function config(dir: string): string {
 
 
 export type Slapd = { url: string; port: number; stop: () => Promise<void> };
+
+/** Runs `run` bound as the test directory's admin (who adds, changes and removes its entries), then unbinds. */
+export async function asDirectoryAdmin(slapd: Pick<Slapd, "url">, run: (client: Client) => Promise<unknown>): Promise<void> {
+  const client = new Client({ url: slapd.url });
+  try {
+    await client.bind(LDAP_ADMIN.dn, LDAP_ADMIN.password);
+    await run(client);
+  } finally {
+    await client.unbind();
+  }
+}
 
 /** ldapSettings' `more` for a directory whose people sign in with their email (found by `mail`) and are created on first sign-in. */
 export const SIGN_IN_BY_EMAIL = { user_filter: "(&(objectClass=inetOrgPerson)(mail={username}))", username_attribute: "mail", auto_create: true };

@@ -4,9 +4,9 @@
  * stripped by someone in between, and directory entries that carry an owner's, an admin's or a local person's email.
  */
 import net from "node:net";
-import { Attribute, Change, Client } from "ldapts";
+import { Attribute, Change, type Client } from "ldapts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, ldapSettings, startSlapd, type Slapd } from "@/e2e/support/slapd";
+import { asDirectoryAdmin, LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, ldapSettings, startSlapd, type Slapd } from "@/e2e/support/slapd";
 import { SignInFailed, SignInUnavailable, signInWithPassword } from "@/lib/sign-in/password-sign-in";
 import { createAccount, createUser, META, startSession, userRow } from "@/test/factories";
 import { ldapInputSchema } from "../schemas";
@@ -32,15 +32,7 @@ afterAll(async () => {
 });
 
 /** The directory's admin adds or changes an entry under ou=people. */
-async function directory(run: (client: Client) => Promise<unknown>) {
-  const client = new Client({ url: slapd.url });
-  try {
-    await client.bind(LDAP_ADMIN.dn, LDAP_ADMIN.password);
-    await run(client);
-  } finally {
-    await client.unbind();
-  }
-}
+const directory = (run: (client: Client) => Promise<unknown>) => asDirectoryAdmin(slapd, run);
 
 const person = (uid: string, mail: string, password: string) => ({ objectClass: "inetOrgPerson", uid, cn: uid, sn: uid, mail, userPassword: password });
 

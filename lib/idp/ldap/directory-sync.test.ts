@@ -7,9 +7,9 @@
  */
 import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { Attribute, Change, Client } from "ldapts";
+import { Attribute, Change } from "ldapts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, ldapSettings, startSlapd, type Slapd } from "@/e2e/support/slapd";
+import { asDirectoryAdmin, LDAP_BASE, LDAP_PEOPLE, ldapSettings, startSlapd, type Slapd } from "@/e2e/support/slapd";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { db } from "@/lib/db/database";
 import { openIdpSubject, sealIdpSubject } from "@/lib/db/idp-subject";
@@ -52,15 +52,6 @@ const settings = (more: Record<string, unknown> = {}) =>
     }),
   );
 
-async function asDirectoryAdmin(run: (client: Client) => Promise<void>): Promise<void> {
-  const client = new Client({ url: slapd.url });
-  try {
-    await client.bind(LDAP_ADMIN.dn, LDAP_ADMIN.password);
-    await run(client);
-  } finally {
-    await client.unbind();
-  }
-}
 
 const sync = async () => syncDirectorySource((await ldapSourceRow(db(), accountId))!);
 
@@ -89,7 +80,7 @@ beforeAll(async () => {
   accountId = await createAccount();
   owner = await startSession(await createUser(accountId, { email: "owner@example.com", role: "owner", password: "owner passphrase" }));
   engineeringId = (await createGroup(owner, { name: "Engineering" }, META)).id;
-  await asDirectoryAdmin(async (client) => {
+  await asDirectoryAdmin(slapd, async (client) => {
     for (const p of EXTRA) await client.add(`uid=${p.uid},${PEOPLE_DN}`, { objectClass: "inetOrgPerson", uid: p.uid, cn: p.name, sn: "Extra", mail: p.email, userPassword: p.password });
   });
   await saveLdapSource(owner, settings(), META);
@@ -118,7 +109,7 @@ describe("the periodic directory check", () => {
     const dora = await access("dora", LDAP_PEOPLE.dora.password);
     const fay = await access("fay", EXTRA[0].password);
     const eve = await access("eve", LDAP_PEOPLE.eve.password);
-    await asDirectoryAdmin(async (client) => {
+    await asDirectoryAdmin(slapd, async (client) => {
       // Dora's entry moves out of the search base (it keeps its entryUUID); Fay's is deleted.
       await client.modifyDN(`uid=dora,${PEOPLE_DN}`, `uid=dora,ou=groups,${LDAP_BASE}`);
       await client.del(`uid=fay,${PEOPLE_DN}`);
@@ -153,7 +144,7 @@ describe("the periodic directory check", () => {
   });
 
   it("lets a person whose entry came back in at their next directory sign-in", async () => {
-    await asDirectoryAdmin((client) => client.modifyDN(`uid=dora,ou=groups,${LDAP_BASE}`, `uid=dora,${PEOPLE_DN}`));
+    await asDirectoryAdmin(slapd, (client) => client.modifyDN(`uid=dora,ou=groups,${LDAP_BASE}`, `uid=dora,${PEOPLE_DN}`));
     const back = await signInWithPassword("dora", LDAP_PEOPLE.dora.password, META);
     expect(back.userId).toBe(ids.dora);
     expect(await userRow(ids.dora)).toMatchObject({ isBlocked: false, directorySuspendedAt: null });
@@ -163,7 +154,7 @@ describe("the periodic directory check", () => {
 
   it("takes a mapped group away from someone the directory moved out of it, and gives it to who joined", async () => {
     expect(await groupIdsOfUser(db(), accountId, ids.eve)).toEqual([engineeringId]);
-    await asDirectoryAdmin((client) =>
+    await asDirectoryAdmin(slapd, (client) =>
       client.modify(ENGINEERS_DN, new Change({ operation: "replace", modification: new Attribute({ type: "member", values: [`uid=gus,${PEOPLE_DN}`] }) })),
     );
     expect(await sync()).toMatchObject({ status: "done", suspended: 0, groups_updated: 2 });
@@ -194,26 +185,26 @@ describe("the periodic directory check", () => {
   it("never blocks the owner whose entry is gone (nothing could unblock them), and tells the admins once", async () => {
     // Ownership can go to a person who signs in through the directory.
     await writeSystem((tx) => tx.update(users).set({ role: "owner" }).where(eq(users.id, ids.ivy)));
-    await asDirectoryAdmin((client) => client.modifyDN(`uid=ivy,${PEOPLE_DN}`, `uid=ivy,ou=groups,${LDAP_BASE}`));
+    await asDirectoryAdmin(slapd, (client) => client.modifyDN(`uid=ivy,${PEOPLE_DN}`, `uid=ivy,ou=groups,${LDAP_BASE}`));
     expect(await sync()).toMatchObject({ status: "done", checked: 5, missing: 1, suspended: 0, owner_entry_gone: true });
     expect(await userRow(ids.ivy)).toMatchObject({ isBlocked: false, directorySuspendedAt: null });
     expect(await sync()).toMatchObject({ owner_entry_gone: true });
     expect(await events("ldap.sync.owner_entry_gone")).toHaveLength(1);
     expect((await ldapSourceRow(db(), accountId))!.lastSyncOutcome).toMatchObject({ owner_entry_gone: true });
-    await asDirectoryAdmin((client) => client.modifyDN(`uid=ivy,ou=groups,${LDAP_BASE}`, `uid=ivy,${PEOPLE_DN}`));
+    await asDirectoryAdmin(slapd, (client) => client.modifyDN(`uid=ivy,ou=groups,${LDAP_BASE}`, `uid=ivy,${PEOPLE_DN}`));
     expect(await sync()).toMatchObject({ status: "done", missing: 0, owner_entry_gone: false });
     await writeSystem((tx) => tx.update(users).set({ role: "user" }).where(eq(users.id, ids.ivy)));
   });
 
   it("makes a directory block an admin's when an admin blocks the person: their next directory sign-in doesn't lift it", async () => {
-    await asDirectoryAdmin((client) => client.modifyDN(`uid=hal,${PEOPLE_DN}`, `uid=hal,ou=groups,${LDAP_BASE}`));
+    await asDirectoryAdmin(slapd, (client) => client.modifyDN(`uid=hal,${PEOPLE_DN}`, `uid=hal,ou=groups,${LDAP_BASE}`));
     expect(await sync()).toMatchObject({ status: "done", suspended: 1 });
     expect(await userRow(ids.hal)).toMatchObject({ isBlocked: true, directorySuspendedAt: expect.any(Date) });
     await setUserBlocked(owner, ids.hal, true, META);
     expect(await userRow(ids.hal)).toMatchObject({ isBlocked: true, directorySuspendedAt: null });
     const takenOver = (await events("user.blocked")).filter((e) => e.targetId === ids.hal && (e.details as { reason?: string } | null)?.reason === "directory_block_taken_over");
     expect(takenOver).toEqual([expect.objectContaining({ actorId: owner.userId })]);
-    await asDirectoryAdmin((client) => client.modifyDN(`uid=hal,ou=groups,${LDAP_BASE}`, `uid=hal,${PEOPLE_DN}`));
+    await asDirectoryAdmin(slapd, (client) => client.modifyDN(`uid=hal,ou=groups,${LDAP_BASE}`, `uid=hal,${PEOPLE_DN}`));
     await expect(signInWithPassword("hal", EXTRA[2].password, META)).rejects.toThrow();
     expect((await userRow(ids.hal))!.isBlocked).toBe(true);
     await setUserBlocked(owner, ids.hal, false, META);

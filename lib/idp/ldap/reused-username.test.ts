@@ -4,9 +4,8 @@
  * entry's own id (entryUUID on OpenLDAP), not by the username (review 10a). People bound by username before
  * are moved to the entry's id at their next sign-in. Against a real slapd (Debian's), as ./ldap.test.ts.
  */
-import { Client } from "ldapts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LDAP_ADMIN, LDAP_BASE, LDAP_PEOPLE, ldapSettings, startSlapd, type Slapd } from "@/e2e/support/slapd";
+import { asDirectoryAdmin, LDAP_BASE, LDAP_PEOPLE, ldapSettings, startSlapd, type Slapd } from "@/e2e/support/slapd";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { openIdpSubject, sealIdpSubject } from "@/lib/db/idp-subject";
 import { users } from "@/lib/db/schema";
@@ -38,15 +37,11 @@ afterAll(async () => {
 
 /** The directory's admin replaces uid=`uid` with a new person's entry (a new entryUUID). */
 async function replaceEntry(uid: string, person: { name: string; email: string; password: string }) {
-  const client = new Client({ url: slapd.url });
-  try {
-    await client.bind(LDAP_ADMIN.dn, LDAP_ADMIN.password);
+  await asDirectoryAdmin(slapd, async (client) => {
     const dn = `uid=${uid},ou=people,${LDAP_BASE}`;
     await client.del(dn);
     await client.add(dn, { objectClass: "inetOrgPerson", uid, cn: person.name, sn: person.name.split(" ").at(-1)!, mail: person.email, userPassword: person.password });
-  } finally {
-    await client.unbind();
-  }
+  });
 }
 
 describe("a directory username given to someone new", () => {
