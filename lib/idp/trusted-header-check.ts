@@ -13,7 +13,7 @@ import { isAddressInRanges } from "@/lib/http/address-ranges";
 import { PEER_HEADER } from "@/lib/http/request-meta";
 import { previewExternalSignIn, type SignInPreview } from "./external-sign-in";
 import { loadSignInSettings } from "./records";
-import { headerIdentity, headerPolicy, proxyIdentity } from "./trusted-header";
+import { headerIdentity, headerPolicy, proxyIdentity, sentHeader } from "./trusted-header";
 
 export type ProxyHeaderCheck = {
   /** Whether header sign-in is on now. */
@@ -42,7 +42,7 @@ export async function checkProxyHeader(actor: Actor, headers: Headers, meta: Req
     peer: peer ? peer.replace(/^::ffff:/, "") : null,
     trustedPeer: settings.headerTrustedRanges.length > 0 && isAddressInRanges(peer, settings.headerTrustedRanges),
     userHeader: settings.headerUser,
-    headerPresent: Boolean(headers.get(settings.headerUser)?.replace(/^[ \t]+|[ \t]+$/g, "")),
+    headerPresent: Boolean(sentHeader(headers, settings.headerUser)),
     signsInAs: who ? await previewExternalSignIn(actor.accountId, headerIdentity(who), headerPolicy(settings), meta) : null,
   };
 }

@@ -25,10 +25,15 @@ import { HEADER_IDP_ID, loadSignInSettings, type SignInSettings } from "./record
 export const PROXY_SOURCE_NAME = "Your sign-in proxy";
 
 
-/** A header's value: only the spaces and tabs HTTP puts around it dropped, bounded, without a C0 control or DEL. */
+/** What a request sent in the header, without the spaces and tabs HTTP puts around a value (not trim()'s set). */
+export function sentHeader(headers: Headers, name: string): string | undefined {
+  return headers.get(name)?.replace(/^[ \t]+|[ \t]+$/g, "");
+}
+
+/** A header's value: as sent (sentHeader), bounded, without a C0 control or DEL. */
 function headerText(headers: Headers, name: string | null): string | null {
   if (!name) return null;
-  const value = headers.get(name)?.replace(/^[ \t]+|[ \t]+$/g, "");
+  const value = sentHeader(headers, name);
   if (!value || value.length > 256 || /[\u0000-\u001f\u007f]/.test(value)) return null;
   return value;
 }
