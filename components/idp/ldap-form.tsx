@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { PasswordField } from "@/components/ui/password-field";
 import { TextField } from "@/components/ui/text-field";
+import { TextAreaField } from "@/components/ui/text-area-field";
 import { useServerForm, useServerText } from "@/components/ui/use-server-form";
 import { useConnectionTest } from "@/components/ui/use-connection-test";
 import { Select, useRoleOptions } from "./form-bits";
@@ -16,7 +17,7 @@ import { PrivilegedSignupConfirm } from "./privileged-signup-confirm";
 import { Card, CardHeading } from "@/components/ui/card";
 
 /** Example values shown as placeholders: addresses and names, the same in every language. */
-const EXAMPLES = ["ldaps://ldap.example.com:636", "cn=latchkey,ou=services,dc=example,dc=com", "ou=people,dc=example,dc=com", "ou=groups,dc=example,dc=com"] as const;
+const EXAMPLES = ["ldaps://ldap.example.com:636", "cn=latchkey,ou=services,dc=example,dc=com", "ou=people,dc=example,dc=com", "ou=groups,dc=example,dc=com", "-----BEGIN CERTIFICATE-----"] as const;
 
 export type LdapFormValues = {
   name: string;
@@ -38,6 +39,7 @@ export type LdapFormValues = {
   defaultRole: string;
   allowUnencrypted: boolean;
   allowInternalAddresses: boolean;
+  tlsCaCertificate: string;
 };
 
 let nextRowKey = 0;
@@ -96,6 +98,17 @@ export function LdapForm({ initial, groups, readOnly }: { initial: LdapFormValue
         <TextField label={t("name")} name="name" hint={t("nameHint")} defaultValue={text("name", initial.name)} errors={errors.name} disabled={readOnly} />
         <TextField label={t("url")} name="url" placeholder={EXAMPLES[0]} hint={t("urlHint")} defaultValue={text("url", initial.url)} errors={errors.url} disabled={readOnly} />
         <Checkbox name="start_tls" label={t("startTls")} hint={t("startTlsHint")} defaultChecked={v ? v.start_tls === "on" : initial.startTls} errors={errors.start_tls} disabled={readOnly} />
+        <TextAreaField
+          label={t("caCertificate")}
+          name="tls_ca_certificate"
+          hint={t("caCertificateHint")}
+          placeholder={EXAMPLES[4]}
+          rows={4}
+          spellCheck={false}
+          defaultValue={text("tls_ca_certificate", initial.tlsCaCertificate)}
+          errors={errors.tls_ca_certificate}
+          disabled={readOnly}
+        />
         <Checkbox
           name="allow_unencrypted"
           label={t("allowUnencrypted")}

@@ -9,7 +9,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Client } from "ldapts";
+import { Attribute, Change, Client } from "ldapts";
+import type { CertificateFiles } from "./ldap-certificates";
 import { freePort } from "./ports";
 import { stopProcess, untilListening } from "./processes";
 
@@ -68,12 +69,16 @@ function fixture(): string {
   ].join("\n");
 }
 
-function config(dir: string): string {
+/** The runtime configuration's root (cn=config), through which a TLS directory's certificate is swapped. */
+const CONFIG_ADMIN = { dn: "cn=config", password: "config-secret-for-tests" };
+
+function config(dir: string, tls: CertificateFiles | undefined): string {
   return [
     ...["core", "cosine", "inetorgperson", "nis"].map((s) => `include ${SCHEMA_DIR}/${s}.schema`),
     fs.existsSync(path.join(MODULE_DIR, "back_mdb.la")) || fs.existsSync(path.join(MODULE_DIR, "back_mdb.so")) ? `modulepath ${MODULE_DIR}\nmoduleload back_mdb` : "",
     `pidfile ${dir}/slapd.pid`,
     `argsfile ${dir}/slapd.args`,
+    ...(tls ? [`TLSCertificateFile ${tls.certificate}`, `TLSCertificateKeyFile ${tls.key}`, "database config", `rootpw ${CONFIG_ADMIN.password}`] : []),
     "database mdb",
     "maxsize 16777216",
     `suffix "${LDAP_BASE}"`,
@@ -89,6 +94,13 @@ function config(dir: string): string {
 
 
 export type Slapd = { url: string; port: number; stop: () => Promise<void> };
+
+/**
+ * A directory that also speaks TLS: ldaps:// on `tlsPort` (127.0.0.1, and 127.0.0.2 for a name its certificate
+ * doesn't carry) and StartTLS on the plain port. `serveCertificate` swaps the certificate it presents (through
+ * cn=config: new connections get it at once), so one slapd serves every certificate case.
+ */
+export type TlsSlapd = Slapd & { ldapsUrl: string; tlsPort: number; serveCertificate: (files: CertificateFiles) => Promise<void> };
 
 /** Runs `run` bound as the test directory's admin (who adds, changes and removes its entries), then unbinds. */
 export async function asDirectoryAdmin(slapd: Pick<Slapd, "url">, run: (client: Client) => Promise<unknown>): Promise<void> {
@@ -118,30 +130,52 @@ export function ldapSettings(slapd: Slapd, more: Record<string, unknown> = {}): 
   };
 }
 
-export async function startSlapd(): Promise<Slapd> {
+export async function startSlapd(): Promise<Slapd>;
+export async function startSlapd(options: { tls: CertificateFiles }): Promise<TlsSlapd>;
+export async function startSlapd({ tls }: { tls?: CertificateFiles } = {}): Promise<Slapd | TlsSlapd> {
   const { slapd, slapadd } = requireSlapd();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-slapd-"));
   fs.mkdirSync(path.join(dir, "data"));
-  fs.writeFileSync(path.join(dir, "slapd.conf"), config(dir));
+  fs.writeFileSync(path.join(dir, "slapd.conf"), config(dir, tls));
   fs.writeFileSync(path.join(dir, "fixture.ldif"), fixture());
   const load = spawnSync(slapadd, ["-f", path.join(dir, "slapd.conf"), "-l", path.join(dir, "fixture.ldif")], { encoding: "utf8" });
   if (load.status !== 0) throw new Error(`slapadd failed (${load.status}):\n${load.stderr}`);
   const port = await freePort();
+  const tlsPort = tls ? await freePort() : 0;
+  const listen = [`ldap://127.0.0.1:${port}/`, ...(tls ? [`ldaps://127.0.0.1:${tlsPort}/`, `ldaps://127.0.0.2:${tlsPort}/`] : [])];
   let output = "";
   // -d 0: stay in the foreground (so the test owns the process) without debug output.
-  const child: ChildProcess = spawn(slapd, ["-f", path.join(dir, "slapd.conf"), "-h", `ldap://127.0.0.1:${port}/`, "-d", "0"], {
+  const child: ChildProcess = spawn(slapd, ["-f", path.join(dir, "slapd.conf"), "-h", listen.join(" "), "-d", "0"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
-  const why = await untilListening(child, port);
+  const why = (await untilListening(child, port)) ?? (tls ? await untilListening(child, tlsPort) : null);
   if (why) throw new Error(`slapd ${why}:\n${output}`);
-  return {
+  const plain = {
     url: `ldap://127.0.0.1:${port}`,
     port,
     stop: async () => {
       await stopProcess(child);
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  if (!tls) return plain;
+  return {
+    ...plain,
+    ldapsUrl: `ldaps://127.0.0.1:${tlsPort}`,
+    tlsPort,
+    serveCertificate: async (files: CertificateFiles) => {
+      const client = new Client({ url: plain.url });
+      try {
+        await client.bind(CONFIG_ADMIN.dn, CONFIG_ADMIN.password);
+        await client.modify("cn=config", [
+          new Change({ operation: "replace", modification: new Attribute({ type: "olcTLSCertificateFile", values: [files.certificate] }) }),
+          new Change({ operation: "replace", modification: new Attribute({ type: "olcTLSCertificateKeyFile", values: [files.key] }) }),
+        ]);
+      } finally {
+        await client.unbind();
+      }
     },
   };
 }

@@ -344,6 +344,7 @@ export const ldapSources = pgTable(
     enabled: boolean("enabled").notNull().default(false),
     url: text("url").notNull(),
     startTls: boolean("start_tls").notNull().default(false),
+    tlsCaCertificate: text("tls_ca_certificate"),
     bindDn: text("bind_dn").notNull(),
     bindPasswordCiphertext: text("bind_password_ciphertext"),
     searchBase: text("search_base").notNull(),

@@ -422,6 +422,8 @@ export const ldapSources = sqliteTable(
     enabled: integer("enabled", { mode: "boolean" }).notNull().default(false),
     url: text("url").notNull(),
     startTls: integer("start_tls", { mode: "boolean" }).notNull().default(false),
+    /** The directory's CA certificate(s), PEM, that TLS trusts instead of the usual authorities; null: the usual ones. */
+    tlsCaCertificate: text("tls_ca_certificate"),
     bindDn: text("bind_dn").notNull(),
     /** AEAD-sealed (bound to this row); never returned by any API. */
     bindPasswordCiphertext: text("bind_password_ciphertext"),

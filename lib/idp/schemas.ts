@@ -12,6 +12,7 @@ import { groupIdListSchema } from "@/lib/groups/schemas";
 import { hasUnsafeDisplayCharacters, NAME_UNSAFE_CHARACTERS } from "@/lib/format/display-text";
 import { SIGN_IN_SOURCE_NAME_MAX } from "./limits";
 import { publicRangeProblem } from "./proxy-ranges";
+import { CA_CERTIFICATE_MAX, caCertificateProblem } from "./ldap/ca-certificate";
 
 /** Roles a provider may give new users: never the owner. */
 export const GRANTABLE_ROLES = ["admin", "auditor", "user", "network_admin", "billing_admin"] as const;
@@ -184,6 +185,20 @@ export const ldapInputSchema = z.object({
   enabled: bool("enabled").default(false),
   url: ldapUrlSchema,
   start_tls: bool("start_tls").default(false),
+  /**
+   * The directory's CA certificate(s), PEM: when given, ldaps:// and StartTLS trust only these (a private CA);
+   * empty: the certificate authorities Node trusts (its own list, and NODE_EXTRA_CA_CERTS). Checks are never off.
+   */
+  tls_ca_certificate: z
+    .string({ error: textError("Trusted CA certificate") })
+    .trim()
+    .max(CA_CERTIFICATE_MAX, `Trusted CA certificate must be at most ${CA_CERTIFICATE_MAX} characters`)
+    .nullish()
+    .transform((v) => (v ? v : null))
+    .superRefine((v, ctx) => {
+      const problem = v === null ? null : caCertificateProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   bind_dn: dnSchema("Bind DN"),
   /** Write-only: leave out (or empty) to keep the stored one. */
   bind_password: z

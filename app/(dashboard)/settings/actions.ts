@@ -190,6 +190,7 @@ export const releaseRetiredUsernameAction = serverAction({ needs: "settings:sign
 const LDAP_TEXT = [
   "name",
   "url",
+  "tls_ca_certificate",
   "bind_dn",
   "search_base",
   "user_filter",
@@ -232,6 +233,7 @@ function ldapInput(formData: FormData) {
     enabled: box(formData, "enabled"),
     url: text("url"),
     start_tls: box(formData, "start_tls"),
+    tls_ca_certificate: text("tls_ca_certificate"),
     bind_dn: text("bind_dn"),
     bind_password: text("bind_password"),
     search_base: text("search_base"),

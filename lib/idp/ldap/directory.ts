@@ -5,6 +5,7 @@
  * operation has a timeout, and each call uses its own short connection.
  */
 import "server-only";
+import net from "node:net";
 import { Client, Filter, InvalidCredentialsError, NoSuchObjectError, ResultCodeError, type Entry } from "ldapts";
 import type { LdapGroupMapping } from "@/lib/db/schema";
 import type { MessageRef } from "@/lib/errors";
@@ -28,6 +29,8 @@ export type LdapConfig = {
   groupMapping: LdapGroupMapping[];
   /** Whether the server may be on a loopback address (lib/security/outbound-guard.ts). */
   allowInternalAddresses: boolean;
+  /** The directory's CA certificate(s), PEM (./ca-certificate.ts): TLS trusts only these; null: Node's usual authorities. */
+  tlsCaCertificate: string | null;
 };
 
 export type DirectoryUser = {
@@ -118,9 +121,19 @@ function first(entry: Entry, attribute: string): string | null {
   return (Buffer.isBuffer(one) ? one.toString("utf8") : String(one)).trim() || null;
 }
 
+/** The server answered StartTLS with a refusal (no TLS configured, or someone in between stripping it): nothing more is sent. */
+class StartTlsRefused extends Error {}
+
 async function connect(config: LdapConfig): Promise<Client> {
   const url = new URL(config.url);
-  const tlsOptions = { servername: url.hostname.replace(/^\[|\]$/g, ""), minVersion: "TLSv1.2" as const };
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  // The certificate is checked against the URL's name (Node's checkServerIdentity, never switched off). An address
+  // is no TLS server name (RFC 6066): it is what the client connects to, so the check goes by it unaided.
+  const tlsOptions = {
+    ...(net.isIP(host) ? {} : { servername: host }),
+    ...(config.tlsCaCertificate ? { ca: config.tlsCaCertificate } : {}),
+    minVersion: "TLSv1.2" as const,
+  };
   // Connect to the address that was checked, not the name (which could resolve elsewhere the second time);
   // TLS still verifies the certificate against the name.
   const address = await checkedAddress(url.hostname, { allowInternal: config.allowInternalAddresses });
@@ -134,8 +147,57 @@ async function connect(config: LdapConfig): Promise<Client> {
     strictDN: false,
     ...(url.protocol === "ldaps:" ? { tlsOptions } : {}),
   });
-  if (config.startTls && url.protocol === "ldap:") await client.startTLS(tlsOptions);
+  if (config.startTls && url.protocol === "ldap:") {
+    try {
+      await client.startTLS(tlsOptions);
+    } catch (err) {
+      // Never on without TLS: the connection ends here, before any bind.
+      await client.unbind().catch(() => undefined);
+      throw err instanceof ResultCodeError ? new StartTlsRefused(err.message) : err;
+    }
+  }
   return client;
+}
+
+/** Node's codes (OpenSSL's verify results) for a certificate no trusted authority vouches for. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "CERT_SIGNATURE_FAILURE",
+  "INVALID_CA",
+]);
+
+/** Why the directory's certificate was refused, or null for anything else. */
+function certificateReason(code: string | undefined, config: Pick<LdapConfig, "url"> & { tlsCaCertificate?: string | null }): LdapReason | null {
+  const { url } = config;
+  if (code && UNTRUSTED_CERTIFICATE.has(code)) {
+    return config.tlsCaCertificate
+      ? {
+          message: `The certificate of ${url} is not trusted: it is not signed by the CA certificate in these settings (or it is self-signed). Check that the server presents the certificate your CA issued for it.`,
+          ref: { key: "ldapCertificateNotFromCa", params: { url } },
+        }
+      : {
+          message: `The certificate of ${url} is not trusted: no certificate authority this server trusts signed it. If your directory uses a private CA, paste its certificate under "Trusted CA certificate".`,
+          ref: { key: "ldapCertificateUntrusted", params: { url } },
+        };
+  }
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+    return {
+      message: `The certificate of ${url} is not issued for ${host}: use a server URL with a name the certificate carries (its subject alternative names), or have the directory's certificate issued for ${host}`,
+      ref: { key: "ldapCertificateName", params: { url, host } },
+    };
+  }
+  if (code === "CERT_HAS_EXPIRED") return { message: `The certificate of ${url} has expired: renew it on the directory server`, ref: { key: "ldapCertificateExpired", params: { url } } };
+  if (code === "CERT_NOT_YET_VALID") {
+    return { message: `The certificate of ${url} is not valid yet: check the clocks of this server and of the directory`, ref: { key: "ldapCertificateNotYetValid", params: { url } } };
+  }
+  return null;
 }
 
 async function withServiceBind<T>(config: LdapConfig, run: (client: Client) => Promise<T>): Promise<T> {
@@ -154,8 +216,11 @@ async function withServiceBind<T>(config: LdapConfig, run: (client: Client) => P
 }
 
 /** An admin-readable reason for a failed LDAP operation, with its catalog entry. */
-export function ldapReason(err: unknown, config: Pick<LdapConfig, "url" | "bindDn" | "searchBase">): LdapReason {
+export function ldapReason(err: unknown, config: Pick<LdapConfig, "url" | "bindDn" | "searchBase"> & { tlsCaCertificate?: string | null }): LdapReason {
   const { url, bindDn, searchBase: base } = config;
+  if (err instanceof StartTlsRefused) {
+    return { message: `${url} did not accept StartTLS, so nothing was sent over the connection: turn on TLS on the directory, or use ldaps://`, ref: { key: "ldapStartTlsRefused", params: { url } } };
+  }
   if (err instanceof InvalidCredentialsError) return { message: `The server refused the bind DN ${bindDn} with this password.`, ref: { key: "ldapBindRefused", params: { bindDn } } };
   if (err instanceof NoSuchObjectError) return { message: `The search base ${base} does not exist on the server.`, ref: { key: "ldapNoSearchBase", params: { base } } };
   if (err instanceof OutboundAddressRefused) {
@@ -165,6 +230,9 @@ export function ldapReason(err: unknown, config: Pick<LdapConfig, "url" | "bindD
   }
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return { message: `The host of ${url} could not be found (DNS).`, ref: { key: "ldapHostNotFound", params: { url } } };
+  // A certificate refused: said as such (the owner must act on it), which tells no more than that a TLS server is there.
+  const certificate = certificateReason(code, config);
+  if (certificate) return certificate;
   // An LDAP server's own answer is worth showing (as it said it); anything else (refused, timeout, TLS,
   // a server that is not LDAP) reads the same, so the test cannot be used to map which ports are open.
   if (err instanceof ResultCodeError) return { message: `LDAP error from ${url}: ${err.message}`, ref: { key: "ldapServerError", params: { url, detail: err.message } } };

@@ -27,6 +27,7 @@ import { assertPrivilegedSignupAccepted, type SignupGrant } from "../privileged-
 import { endSessionsIfSwitchedOff } from "../source-closed";
 import { assertTestedConnection, ownerWayInTestFailed } from "../owner-connection";
 import { assertOwnerKeepsWayIn, ownerOnlyThrough } from "../way-in";
+import { caFingerprints } from "./ca-certificate";
 import { DirectoryUnavailable, findBoundEntries, testDirectory, type LdapConfig, type LdapTestResult } from "./directory";
 
 const MANAGE_DENIED = "Only the owner can change or test the LDAP settings";
@@ -51,6 +52,7 @@ function directoryOf(input: StoredInput): Omit<LdapConfig, "bindPassword"> {
   return {
     url: input.url,
     startTls: input.start_tls,
+    tlsCaCertificate: input.tls_ca_certificate,
     bindDn: input.bind_dn,
     searchBase: input.search_base,
     userFilter: input.user_filter,
@@ -82,6 +84,7 @@ function assertPasswordFollowsEndpoint(saved: LdapSourceRow, input: LdapInput): 
   const moved = [
     saved.url !== input.url && "server URL",
     saved.startTls !== input.start_tls && "StartTLS setting",
+    (saved.tlsCaCertificate ?? null) !== input.tls_ca_certificate && "trusted CA certificate",
     saved.bindDn !== input.bind_dn && "bind DN",
     saved.searchBase !== input.search_base && "user search base",
     saved.userFilter !== input.user_filter && "user filter",
@@ -114,6 +117,11 @@ function signupGrant(c: StoredInput): SignupGrant {
   return { createsAccounts: c.auto_create, role: c.default_role, groupIds: c.group_search_base ? c.group_mapping.map((m) => m.group_id) : [] };
 }
 
+/** The settings as the activity log keeps them: the trusted CA by its fingerprints (a PEM is long, and says nothing to a reader). */
+function loggedConfig(c: StoredInput): Record<string, unknown> {
+  return { ...c, tls_ca_certificate: c.tls_ca_certificate === null ? null : caFingerprints(c.tls_ca_certificate) };
+}
+
 /** The stored source as the form and the API send it (the bind password apart: write-only). */
 function inputOf(row: LdapSourceRow): StoredInput {
   return {
@@ -121,6 +129,7 @@ function inputOf(row: LdapSourceRow): StoredInput {
     enabled: row.enabled,
     url: row.url,
     start_tls: row.startTls,
+    tls_ca_certificate: row.tlsCaCertificate ?? null,
     bind_dn: row.bindDn,
     search_base: row.searchBase,
     user_filter: row.userFilter,
@@ -140,7 +149,7 @@ function inputOf(row: LdapSourceRow): StoredInput {
 
 /** What reaching and finding a person depends on, as one comparable text (kept in memory only: it holds a new bind password). */
 function connectionOf(c: StoredInput & { bind_password?: string }): string {
-  return JSON.stringify([c.url, c.start_tls, c.allow_unencrypted, c.allow_internal_addresses, c.bind_dn, c.bind_password ?? null, c.search_base, c.user_filter, c.username_attribute]);
+  return JSON.stringify([c.url, c.start_tls, c.tls_ca_certificate, c.allow_unencrypted, c.allow_internal_addresses, c.bind_dn, c.bind_password ?? null, c.search_base, c.user_filter, c.username_attribute]);
 }
 
 const OWNER_NOT_FOUND = "With the new settings, the directory no longer finds the owner: the search base and user filter must still match their entry.";
@@ -207,8 +216,8 @@ export async function saveLdapSource(actor: Actor, patch: Patch<LdapInput> | Rec
       ? await tx.update(ldapSources).set(values).where(eq(ldapSources.id, before.id)).returning()
       : await tx.insert(ldapSources).values({ id, accountId: me.accountId, ...values }).returning();
     await signInConfigurationChanged(tx);
-    const next = publicConfig(input) as Record<string, unknown>;
-    const prev: Record<string, unknown> | null = before ? inputOf(before) : null;
+    const next = loggedConfig(publicConfig(input));
+    const prev: Record<string, unknown> | null = before ? loggedConfig(inputOf(before)) : null;
     const changed = prev ? Object.keys(next).filter((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k])) : Object.keys(next);
     if (input.bind_password) changed.push("bind_password");
     if (changed.length > 0) {

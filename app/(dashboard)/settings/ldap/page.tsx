@@ -45,6 +45,7 @@ export default async function LdapPage() {
           defaultRole: source?.defaultRole ?? "user",
           allowUnencrypted: source?.allowUnencrypted ?? false,
           allowInternalAddresses: source?.allowInternalAddresses ?? false,
+          tlsCaCertificate: source?.tlsCaCertificate ?? "",
         }}
       />
     </div>

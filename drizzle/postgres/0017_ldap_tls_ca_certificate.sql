@@ -1,0 +1,1 @@
+ALTER TABLE "ldap_sources" ADD COLUMN "tls_ca_certificate" text;
