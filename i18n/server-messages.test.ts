@@ -243,6 +243,7 @@ describe("the last refusals a form can show, keyed", () => {
       email_attribute: "",
       group_mapping: [{ ldap_group: "", group_id: "" }],
       default_role: "owner",
+      tls_ca_certificate: "-----BEGIN PRIVATE KEY-----\nAA\n-----END PRIVATE KEY-----",
     });
     const header = invalidOf(trustedHeaderInputSchema, { enabled: true, trusted_ranges: ["0.0.0.0/0", "8.8.8.0/24"], user_header: "bad header", email_header: "x".repeat(101) });
     const provider = invalidOf(providerInputSchema, { type: "oidc", name: "", issuer: "https://me:pw@id.example.com", client_id: "", scopes: "openid a\"b", signup_policy: "existing", allow_linking: false });
@@ -298,6 +299,29 @@ describe("the last refusals a form can show, keyed", () => {
 });
 
 describe("activity detail values through the catalog", () => {
+  it("a directory sign-in refused on the certificate says why in the reader's language (r55)", async () => {
+    const { detailLines } = await import("@/components/activity/format");
+    const url = "ldaps://ldap.example.com:636";
+    const event = {
+      action: "user.login.failed",
+      actionLabel: "Sign-in failed",
+      details: {
+        reason: "directory_unavailable",
+        directory_error: `The certificate of ${url} has expired: renew it on the directory server`,
+        directory_error_ref: { key: "ldapCertificateExpired", params: { url } },
+      },
+      privateDetails: null,
+    } as unknown as Parameters<typeof detailLines>[1];
+    const events = createTranslator({ locale: "de", messages: de, namespace: "events" });
+    const lines = detailLines(events, event, undefined, undefined, (ref) => say(german, ref));
+    expect(lines).toContain(`Antwort des Verzeichnisses: Das Zertifikat von ${url} ist abgelaufen: Erneuern Sie es auf dem Verzeichnisserver`);
+    expect(lines.join(" ")).not.toContain("ldapCertificateExpired");
+    // Without a translator for it (the API's English), the line says what was recorded.
+    expect(detailLines(createTranslator({ locale: "en", messages: en, namespace: "events" }), event)).toContain(
+      `directory's answer: The certificate of ${url} has expired: renew it on the directory server`,
+    );
+  });
+
   it("a retention record says where the chain now starts, not its hash; the integrity check's start messages in both languages", async () => {
     const { detailLines } = await import("@/components/activity/format");
     const hash = "ab".repeat(32);

@@ -6,6 +6,7 @@ import { actionName, detailLines, partyLabel, partyTypeName, type EventsTranslat
 import { roleName } from "@/components/roles/role-names";
 import { UserAgent } from "@/components/ui/user-agent";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { sayMessage, type MessageRef } from "@/lib/errors";
 
 /** The kinds of party with an "Open" link, and their words in "activityPage.open". */
 const OPENABLE = new Set(["user", "group", "token"]);
@@ -52,6 +53,8 @@ export function EventsTable({ events, groupNames, links = new Map() }: { events:
   const team = useTranslations("team");
   // Built-in role codes in the viewer's language; a custom role's code stays as recorded.
   const roleOf = (id: string) => roleName(team, { id, name: id });
+  const server = useTranslations("serverMessages");
+  const sayRef = (ref: MessageRef) => (server.has(ref.key) ? sayMessage(server, ref) : null);
   const columns: Array<DataColumn<ActivityEvent>> = [
     {
       id: "time",
@@ -89,7 +92,7 @@ export function EventsTable({ events, groupNames, links = new Map() }: { events:
       longWords: true,
       cell: (event) => (
         <ul className="space-y-0.5">
-          {detailLines(te, event, groupNames, roleOf).map((line, i) => (
+          {detailLines(te, event, groupNames, roleOf, sayRef).map((line, i) => (
             <li key={i}>
               {line}
             </li>

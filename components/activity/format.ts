@@ -1,6 +1,7 @@
 import type { useTranslations } from "next-intl";
 import { failureReasonLabel } from "@/lib/audit/action-labels";
 import type { ActivityEvent } from "@/lib/audit/events";
+import type { MessageRef } from "@/lib/errors";
 
 /** The "events" messages: action names, failure reasons, detail lines. */
 export type EventsTranslator = ReturnType<typeof useTranslations<"events">>;
@@ -96,7 +97,13 @@ function change(v: unknown): { from: unknown; to: unknown } | null {
   return null;
 }
 
-const HIDDEN = new Set(["changed"]);
+/** `directory_error_ref` is said through `directory_error`'s line (below). */
+const HIDDEN = new Set(["changed", "directory_error_ref"]);
+
+/** A recorded catalog entry (lib/errors.ts MessageRef), if `v` looks like one. */
+function recordedRef(v: unknown): MessageRef | null {
+  return v && typeof v === "object" && !Array.isArray(v) && typeof (v as { key?: unknown }).key === "string" ? (v as MessageRef) : null;
+}
 const GROUP_ID_FIELDS = new Set(["auto_groups", "allowed_groups", "group_ids"]);
 /** Details whose values are role codes ("admin", ["auditor"]): said as the roles' names (the API keeps the codes). */
 const ROLE_FIELDS = new Set(["role", "roles", "default_role"]);
@@ -111,11 +118,24 @@ function roleValues(v: unknown, roleName: (id: string) => string): unknown {
  * One line per detail, for people: a failed sign-in's reason, before → after
  * for changes (names and emails come from the encrypted private details).
  */
-export function detailLines(t: EventsTranslator, event: ActivityEvent, groupNames?: Map<string, string>, roleName?: (id: string) => string): string[] {
+export function detailLines(
+  t: EventsTranslator,
+  event: ActivityEvent,
+  groupNames?: Map<string, string>,
+  roleName?: (id: string) => string,
+  /** Says a recorded catalog entry in the reader's language, or null when the catalog no longer has it. */
+  sayRef?: (ref: MessageRef) => string | null,
+): string[] {
   const lines: string[] = [];
   const details = { ...(event.details ?? {}), ...(event.privateDetails ?? {}) };
   for (const [key, value] of Object.entries(details)) {
     if (HIDDEN.has(key)) continue;
+    // A directory's refusal at a sign-in (a certificate not trusted, say): in the reader's language where it was keyed, else as recorded.
+    if (key === "directory_error") {
+      const ref = recordedRef(details.directory_error_ref);
+      lines.push(t("value", { field: fieldName(t, key), value: (ref && sayRef?.(ref)) || show(t, value) }));
+      continue;
+    }
     if (key === "reason" && typeof value === "string") {
       lines.push(t("reason", { reason: reasonName(t, value) }));
       continue;

@@ -36,6 +36,7 @@ import { ROLE_DESCRIPTION_MAX } from "@/lib/roles/schemas";
 import { CODE_REQUIRED, RECENT_SIGN_IN_MINUTES, SIGN_IN_AGAIN, STEP_CODE_REQUIRED } from "@/lib/mfa/proof-texts";
 import { IDENTIFIER_REQUIRED } from "@/lib/sign-in/sign-in-texts";
 import { PASSKEY_NAME_MAX } from "@/lib/mfa/limits";
+import { CA_CERTIFICATE_MAX, CA_NOT_ONLY_CERTIFICATES, CA_NOT_PEM, CA_UNREADABLE } from "@/lib/idp/ldap/ca-certificate";
 
 const PASSWORD_MIN = 8;
 const PASSWORD_MAX = 128;
@@ -66,6 +67,7 @@ const LABELS: Record<string, ServerMessageKey> = {
   "Server URL": "labelServerUrl",
   Description: "labelDescription",
   Ranges: "labelRanges",
+  "Trusted CA certificate": "labelTrustedCaCertificate",
 };
 const label = (text: string): MessageRef => ({ key: LABELS[text] });
 const LABELLED: Array<[string, MessageRef]> = [
@@ -95,6 +97,8 @@ const LABELLED: Array<[string, MessageRef]> = [
   ...["Issuer URL", "Client ID", "Scopes", "Server URL"].map(
     (l): [string, MessageRef] => [`${l} must be at most 500 characters`, { key: "fieldTooLong", params: { field: label(l), max: 500 } }],
   ),
+  ["Trusted CA certificate must be text", { key: "fieldText", params: { field: label("Trusted CA certificate") } }],
+  [`Trusted CA certificate must be at most ${CA_CERTIFICATE_MAX} characters`, { key: "fieldTooLong", params: { field: label("Trusted CA certificate"), max: CA_CERTIFICATE_MAX } }],
   ["Client secret must be at most 2000 characters", { key: "fieldTooLong", params: { field: label("Client secret"), max: 2000 } }],
   [`Description must be at most ${ROLE_DESCRIPTION_MAX} characters`, { key: "fieldTooLong", params: { field: label("Description"), max: ROLE_DESCRIPTION_MAX } }],
 ];
@@ -214,6 +218,9 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   "Server URL is required": { key: "serverUrlRequired" },
   "Enter the server as ldap://host:389 or ldaps://host:636": { key: "ldapUrlFormat" },
   "Enter the bind password of the service account": { key: "bindPasswordNeeded" },
+  [CA_NOT_ONLY_CERTIFICATES]: { key: "ldapCaNotOnlyCertificates" },
+  [CA_NOT_PEM]: { key: "ldapCaNotPem" },
+  [CA_UNREADABLE]: { key: "ldapCaUnreadable" },
   "Enter address ranges like 10.0.0.0/8, 192.168.1.10 or fd00::/8": { key: "rangesFormat" },
   "List the address ranges of your proxy before turning this on": { key: "rangesNeeded" },
   "User header is required": { key: "userHeaderRequired" },

@@ -262,7 +262,7 @@ async function signInThroughDirectory(
   if (err instanceof DirectoryUnavailable) {
     console.error(`LDAP sign-in failed: ${err.message}`);
     // The person hears "unavailable"; the owner reads why in the activity log (a certificate refused, say), never a password.
-    throw await failed(directoryAttempt, "directory_unavailable", { method: "ldap", directory_error: err.message }, new SignInUnavailable());
+    throw await failed(directoryAttempt, "directory_unavailable", { method: "ldap", directory_error: err.message, ...(err.ref ? { directory_error_ref: err.ref } : {}) }, new SignInUnavailable());
   }
   // Recorded by signInExternal. A blocked user hears what everyone else hears.
   if (err instanceof ExternalSignInRefused) throw err.reason === "blocked_user" ? new SignInFailed() : new SignInRefused(err.reason);

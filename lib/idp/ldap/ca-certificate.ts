@@ -8,21 +8,25 @@ import { X509Certificate } from "node:crypto";
 /** Most a CA bundle an owner pastes needs: a few certificates (a root and its intermediates). */
 export const CA_CERTIFICATE_MAX = 20_000;
 
+export const CA_NOT_ONLY_CERTIFICATES = "Paste only certificates (-----BEGIN CERTIFICATE-----): this holds something else, perhaps a private key, which never belongs here";
+export const CA_NOT_PEM = "Paste the directory's CA certificate in PEM form, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----";
+export const CA_UNREADABLE = "A certificate in the trusted CA certificate could not be read: copy the PEM text again, whole";
+
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
 
 /** Why `pem` is no trusted CA certificate, in English, or null when it is one or more PEM certificates and nothing else. */
 export function caCertificateProblem(pem: string): string | null {
   const blocks = [...pem.matchAll(PEM_BLOCK)];
   if (blocks.some((b) => b[1] !== "CERTIFICATE")) {
-    return "Paste only certificates (-----BEGIN CERTIFICATE-----): this holds something else, perhaps a private key, which never belongs here";
+    return CA_NOT_ONLY_CERTIFICATES;
   }
   const rest = pem.replace(PEM_BLOCK, "").trim();
-  if (blocks.length === 0 || rest !== "") return "Paste the directory's CA certificate in PEM form, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----";
+  if (blocks.length === 0 || rest !== "") return CA_NOT_PEM;
   for (const block of blocks) {
     try {
       new X509Certificate(block[0]);
     } catch {
-      return "A certificate in the trusted CA certificate could not be read: copy the PEM text again, whole";
+      return CA_UNREADABLE;
     }
   }
   return null;

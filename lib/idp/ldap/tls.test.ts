@@ -116,7 +116,7 @@ describe("LDAP over TLS with the directory's own CA (r55)", () => {
     const err = await signInWithPassword("dora", LDAP_PEOPLE.dora.password, META).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SignInUnavailable);
     const [event] = (await eventsOf(accountId, "user.login.failed")).slice(-1);
-    expect(event.details).toMatchObject({ reason: "directory_unavailable", method: "ldap" });
+    expect(event.details).toMatchObject({ reason: "directory_unavailable", method: "ldap", directory_error_ref: { key: "ldapCertificateExpired" } });
     expect(JSON.stringify(event.details)).toMatch(/certificate of ldaps:\/\/127\.0\.0\.1:\d+ has expired/);
     expect(JSON.stringify(event.details)).not.toContain(LDAP_ADMIN.password);
     expect(JSON.stringify(event.details)).not.toContain(LDAP_PEOPLE.dora.password);
