@@ -62,7 +62,7 @@ test("a directory's private CA: not trusted until pasted; a private key refused 
   await page.getByRole("button", { name: "Test connection" }).click();
   await expect(page.getByText(`Connected to ${slapd!.ldapsUrl}, bound as ${LDAP_ADMIN.dn}`)).toBeVisible();
   await page.getByRole("button", { name: "Save LDAP settings" }).click();
-  await expect(page.getByText("LDAP settings saved.")).toBeVisible();
+  await expect(page.getByText("LDAP settings saved (sign-in through LDAP is off).")).toBeVisible();
   const saved = await call<{ tls_ca_certificate: string | null }>(instance, "/api/settings/ldap", { headers: auth });
   expect(saved.body.tls_ca_certificate).toBe(certs.caPem.trim());
 });

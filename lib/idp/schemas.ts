@@ -194,7 +194,8 @@ export const ldapInputSchema = z.object({
     .trim()
     .max(CA_CERTIFICATE_MAX, `Trusted CA certificate must be at most ${CA_CERTIFICATE_MAX} characters`)
     .nullish()
-    .transform((v) => (v ? v : null))
+    // A browser posts a textarea's lines with CRLF: stored with LF, as the API's PEM, so the same CA is the same text.
+    .transform((v) => (v ? v.replace(/\r\n?/g, "\n") : null))
     .superRefine((v, ctx) => {
       const problem = v === null ? null : caCertificateProblem(v);
       if (problem) ctx.addIssue({ code: "custom", message: problem });

@@ -132,6 +132,8 @@ describe("the trusted CA certificate field (r55)", () => {
       expect(parsed.error!.issues[0].path).toEqual(["tls_ca_certificate"]);
     }
     expect(parse(certs.caPem).success).toBe(true);
+    // As a browser posts a textarea: CRLF. Kept as the same text the API's LF gives (else every form save "changed" the CA).
+    expect(parse(certs.caPem.replaceAll("\n", "\r\n")).data?.tls_ca_certificate).toBe(certs.caPem.trim());
   });
 
   it("asks for the bind password again when the trusted CA changes, as for another server (the stored one is only sent where it was entered)", async () => {
