@@ -129,7 +129,10 @@ async function connect(config: LdapConfig): Promise<Client> {
   const host = url.hostname.replace(/^\[|\]$/g, "");
   // The certificate is checked against the URL's name (Node's checkServerIdentity, never switched off). An address
   // is no TLS server name (RFC 6066): it is what the client connects to, so the check goes by it unaided.
+  // rejectUnauthorized said, not left to Node's default: NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment would
+  // otherwise turn the checks off silently, and no switch may (r55).
   const tlsOptions = {
+    rejectUnauthorized: true,
     ...(net.isIP(host) ? {} : { servername: host }),
     ...(config.tlsCaCertificate ? { ca: config.tlsCaCertificate } : {}),
     minVersion: "TLSv1.2" as const,

@@ -100,6 +100,20 @@ describe("LDAP over TLS with the directory's own CA (r55)", () => {
     expect(wrongAddress.message).toMatch(/not issued for 127\.0\.0\.2/);
   });
 
+  it("keeps checking the certificate with NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment (no switch turns the checks off)", async () => {
+    await slapd.serveCertificate(certs.selfSigned);
+    const before = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+    try {
+      for (const more of [{ tls_ca_certificate: null }, { tls_ca_certificate: null, url: slapd.url, start_tls: true }]) {
+        expect(await testWith(more)).toMatchObject({ ok: false, ref: { key: "ldapCertificateUntrusted" } });
+      }
+    } finally {
+      if (before === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = before;
+    }
+  });
+
   it("refuses StartTLS with a server that doesn't offer it, and says so (never falls back to plain LDAP)", async () => {
     const plain = await startSlapd();
     try {
