@@ -27,6 +27,9 @@ type Claims = Record<string, unknown>;
 /** What the token endpoint puts in the next ID token: the test's change to the right claims. */
 let idToken: (right: Claims) => Promise<string> | string;
 let lastNonce: string | undefined;
+/** How the token endpoint answers: as a provider does, with an endless trickle, or with a body past the limit. */
+let tokenAnswer: "normal" | "trickle" | "huge" = "normal";
+const trickles: http.ServerResponse[] = [];
 let issuer: string;
 let server: http.Server;
 let signingKey: CryptoKey;
@@ -65,6 +68,19 @@ beforeAll(async () => {
       });
     }
     if (url.pathname === "/jwks") return json({ keys: [jwk] });
+    if (url.pathname === "/token" && tokenAnswer === "trickle") {
+      // Headers at once, then a byte every half second, for ever: a slow-loris answer.
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write("{");
+      trickles.push(res);
+      const timer = setInterval(() => res.write(" "), 500);
+      res.on("close", () => clearInterval(timer));
+      return;
+    }
+    if (url.pathname === "/token" && tokenAnswer === "huge") {
+      const now = Math.floor(Date.now() / 1000);
+      return json({ access_token: "x", token_type: "Bearer", padding: "p".repeat(2 * 1024 * 1024), iat: now });
+    }
     if (url.pathname === "/token") {
       let body = "";
       req.on("data", (c: Buffer) => (body += c));
@@ -90,6 +106,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const res of trickles) res.destroy();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
@@ -159,6 +176,29 @@ describe("the ID token from an external provider (review 47)", () => {
     // OpenID Connect Core 3.1.3.7 (6): TLS to the token endpoint may stand in for the signature; oauth4webapi checks
     // the claims, not the signature, for the code flow. Kept to notice if that changes.
     expect((await attempt((right) => sign(right, otherKey))).signedIn).toBe(true);
+  });
+});
+
+describe("a provider that answers too slowly or too much (review 47)", () => {
+  it("a token endpoint that trickles for ever is given up on (10 s), and signs nobody in", async () => {
+    tokenAnswer = "trickle";
+    const began = Date.now();
+    try {
+      const result = await attempt((right) => sign(right));
+      expect(result.signedIn).toBe(false);
+      expect(Date.now() - began).toBeLessThan(15_000);
+    } finally {
+      tokenAnswer = "normal";
+    }
+  }, 20_000);
+
+  it("a token answer past 1 MiB is not read, and signs nobody in", async () => {
+    tokenAnswer = "huge";
+    try {
+      expect((await attempt((right) => sign(right))).signedIn).toBe(false);
+    } finally {
+      tokenAnswer = "normal";
+    }
   });
 });
 
