@@ -277,6 +277,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
       },
     },
     callbacks: {
+      // Auth.js's own rule (a path here, or an address of this origin; anything else: the start page), except that a
+      // value that isn't a URL at all ("http://a:b", in the query or the way-back cookie of any /api/auth request)
+      // goes to the start page too: Auth.js's rule threw on it, a 500 with a stack in the log (review 47).
+      redirect({ url, baseUrl }) {
+        if (url.startsWith("/")) return `${baseUrl}${url}`;
+        return URL.canParse(url) && new URL(url).origin === baseUrl ? url : baseUrl;
+      },
       async signIn({ user, account, profile }) {
         if (account?.type !== "oidc") return true; // the credentials providers did their work in authorize()
         // The callback route always has the request: the session row records where the person came from.

@@ -14,6 +14,7 @@ import { forgetDiscoveryCache } from "@/lib/idp/discovery";
 import { createProvider } from "@/lib/idp/providers";
 import { providerInputSchema } from "@/lib/idp/schemas";
 import { authJs, cookiePairs } from "@/test/auth-js";
+import { withoutUnusableCallbackUrl } from "./unusable-callback-url";
 import { createAccount, createUser, META, startSession } from "@/test/factories";
 
 vi.mock("next-auth", async () => ({ ...(await import("@/test/auth-js")).nextAuthModule, customFetch: (await import("@auth/core")).customFetch }));
@@ -111,7 +112,7 @@ afterAll(async () => {
 });
 
 /** Starts a sign-in with the provider as a browser does: the authorization request's parameters and the check cookies. */
-async function start(provider: string): Promise<{ params: URLSearchParams; cookies: string[] }> {
+async function start(provider: string, callbackUrl = "/profile"): Promise<{ params: URLSearchParams; cookies: string[] }> {
   const csrf = await authJs(new Request(`${ORIGIN}/api/auth/csrf`));
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const csrfCookie = cookiePairs(csrf).find((c) => c.startsWith("authjs.csrf-token="))!;
@@ -119,7 +120,7 @@ async function start(provider: string): Promise<{ params: URLSearchParams; cooki
     new Request(`${ORIGIN}/api/auth/signin/${provider}`, {
       method: "POST",
       headers: { cookie: csrfCookie, "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ csrfToken, callbackUrl: "/profile" }).toString(),
+      body: new URLSearchParams({ csrfToken, callbackUrl }).toString(),
     }),
   );
   const location = started.headers.get("location") ?? "";
@@ -246,6 +247,45 @@ describe("whose sign-in a callback belongs to (review 47)", () => {
     expect(result.signedIn).toBe(false);
     // The same response at its own provider's callback still works: the checks were bound, not spent.
     expect((await callback(providerId, begun)).signedIn).toBe(true);
+  });
+
+  it("where the sign-in goes afterwards stays on this site, whatever the start asked", async () => {
+    idToken = (right) => sign(right);
+    for (const asked of ["https://evil.example/x", "//evil.example/x", "/\\evil.example/x", "javascript:alert(1)", "http://localhost:3000.evil.example/"]) {
+      const { signedIn, location } = await callback(providerId, await start(providerId, asked));
+      expect(signedIn, asked).toBe(true);
+      expect(new URL(location).origin, `${asked} → ${location}`).toBe(ORIGIN);
+      expect(new URL(location).host).toBe("localhost:3000");
+    }
+  });
+
+  it("a way back that isn't a URL at all is a bad request's, not a server fault: no 500, no stack in the log", async () => {
+    // As the route hands requests to Auth.js (app/api/auth/[...nextauth]/route.ts).
+    const asRouted = (request: Request) => authJs(withoutUnusableCallbackUrl(request));
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      for (const path of ["/api/auth/session?callbackUrl=http://a:b", "/api/auth/csrf?callbackUrl=http://a:b%0A[auth][error]%20forged", "/api/auth/providers?callbackUrl=javascript:alert(1)"]) {
+        expect((await asRouted(new Request(`${ORIGIN}${path}`))).status, path).toBe(200);
+      }
+      // The same value in the way-back cookie (which Auth.js reads on every request) doesn't break the browser's requests,
+      // and Auth.js writes the cookie anew over it.
+      const planted = await asRouted(new Request(`${ORIGIN}/api/auth/session`, { headers: { cookie: "authjs.csrf-token=x; authjs.callback-url=http%3A%2F%2Fa%3Ab" } }));
+      expect(planted.status).toBe(200);
+      expect(cookiePairs(planted)).toContain(`authjs.callback-url=${encodeURIComponent(ORIGIN)}`);
+      expect(errors.mock.calls, "nothing logged as a server error").toEqual([]);
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it("a usable way back is left as it is, for Auth.js's own rule (./nextauth.ts redirect) to judge", () => {
+    for (const value of ["/profile", `${ORIGIN}/profile`, "https://evil.example/x", "//evil.example"]) {
+      const request = new Request(`${ORIGIN}/api/auth/session?callbackUrl=${encodeURIComponent(value)}`, { headers: { cookie: `authjs.callback-url=${encodeURIComponent(value)}` } });
+      expect(withoutUnusableCallbackUrl(request), value).toBe(request);
+    }
+    const dropped = withoutUnusableCallbackUrl(new Request(`${ORIGIN}/api/auth/signin?x=1&callbackUrl=http://a:b`, { headers: { cookie: "a=1; __Host-authjs.callback-url=http%3A%2F%2Fa%3Ab; b=2" } }));
+    expect(dropped.url).toBe(`${ORIGIN}/api/auth/signin?x=1`);
+    expect(dropped.headers.get("cookie")).toBe("a=1; b=2");
   });
 
   it("a callback with another browser's state, or with none, signs nobody in", async () => {
