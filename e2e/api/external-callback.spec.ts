@@ -92,3 +92,14 @@ test("a provider's error answer (the person cancelled there) goes to the sign-in
   expect(result.location).toMatch(/\/login\?error=/);
   expectOneLineNoStack(log, "OAuthCallbackError");
 });
+
+test("a way back that isn't a URL is dropped, not a 500 with the value in the log (review 47)", async () => {
+  const { result, log } = await logsDuring(() => request(`/api/auth/session?${new URLSearchParams({ callbackUrl: "http://a:b\n[auth][error] forged line" })}`));
+  expect(result.status, result.text).toBe(200);
+  expect(log).not.toContain("forged line");
+  expect(log).not.toMatch(/^\s+at\s/m);
+  // Planted in the way-back cookie, it doesn't fail the browser's requests either; Auth.js writes the cookie anew.
+  const planted = await request("/api/auth/session", { headers: { cookie: "authjs.callback-url=http%3A%2F%2Fa%3Ab" } });
+  expect(planted.status, planted.text).toBe(200);
+  expect(planted.setCookies.join("\n")).toMatch(/authjs\.callback-url=http/);
+});

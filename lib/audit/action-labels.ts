@@ -118,6 +118,7 @@ export const FAILURE_REASON_LABELS: Record<string, string> = {
   unknown_user: "Unknown directory user",
   directory_unavailable: "Directory unavailable",
   privileged_account: "Account with admin powers matched by email (refused)",
+  second_factor_account: "Account with two-factor matched by email (refused)",
   privileged_invite: "Invite with admin powers matched by email (link only)",
   wrong_code: "Wrong two-factor code",
   unknown_passkey: "Unknown passkey",

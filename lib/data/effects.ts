@@ -59,6 +59,12 @@ export interface DomainEffects {
   "user.groups_changed": { accountId: string; userId: string };
   /** people: a group was deleted (its memberships cascade; pending invites stop assigning it). */
   "group.deleted": { accountId: string; groupId: string };
+  /**
+   * two-factor: the person's second factors were set up by someone who needn't be them (under an address nobody had
+   * proven, now taken by its owner through a source vouching for it: lib/idp/external-sign-in.ts); they go, with
+   * their recovery codes. `removed` counts what went, for the emitter's event.
+   */
+  "user.second_factors_void": { accountId: string; userId: string; removed: { totp: boolean; passkeys: number } };
   /** email: the user's two-factor authentication was turned on, off, reset or changed (fired by the two-factor capability; mail sends the notice). */
   "user.two_factor_changed": { accountId: string; userId: string; change?: "enabled" | "disabled" | "reset" | "changed" };
   /** email: a personal access token was created for a person (mail sends the notice). */

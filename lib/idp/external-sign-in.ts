@@ -38,6 +38,7 @@ import { inviterStillMayInvite } from "@/lib/invites/inviter-rule";
 import { retireInviteToken } from "@/lib/invites/invites";
 import { isExpired, openInvite } from "@/lib/invites/records";
 import { groupIdsOfUser, setUserGroups } from "@/lib/groups/membership";
+import { hasFactor, mfaSummary } from "@/lib/mfa/records";
 import { notThePerson } from "@/lib/sessions/only-person";
 import { createSession } from "@/lib/sessions/sessions";
 import { externalSignInMethod } from "@/lib/sessions/sign-in-method";
@@ -115,6 +116,7 @@ export const REFUSAL_REASONS = [
   "blocked_user",
   "service_user",
   "privileged_account",
+  "second_factor_account",
   "privileged_invite",
   "pending_approval",
   "not_the_person",
@@ -132,6 +134,7 @@ const REFUSAL_KEYS: Record<RefusalReason, ServerMessageKey> = {
   service_user: "refusedServiceUser",
   pending_approval: "refusedPendingApproval",
   privileged_account: "refusedPrivileged",
+  second_factor_account: "refusedSecondFactor",
   privileged_invite: "refusedPrivilegedInvite",
   not_the_person: "refusedNotThePerson",
   source_closed: "refusedSourceClosed",
@@ -163,6 +166,8 @@ export function refusalMessage(reason: RefusalReason, sourceName: string): strin
       return "Your account is waiting for an admin's approval. Try again once an admin has approved it.";
     case "privileged_account":
       return `${sourceName} can't sign you in: your email belongs to an account with admin powers here, and those are never signed in by email. Sign in the way you usually do.`;
+    case "second_factor_account":
+      return `${sourceName} can't sign you in: your email belongs to an account protected by two-factor authentication here, which ${sourceName} would skip. Sign in the way you usually do; to use ${sourceName} instead, remove your second factors in Profile first, or ask an admin.`;
     case "privileged_invite":
       return `${sourceName} can't accept your invite: it comes with admin powers, and such an invite is accepted only through its invite link. Open the link you were sent to set up your account.`;
     case "not_the_person":
@@ -210,21 +215,25 @@ function domainOf(email: string): string {
 }
 
 /** What a sign-in into an account whose address nobody had proven ended (see endWhatTheUnprovenSetUp), for its event. */
-type TookOver = { email_was_unproven: true; sessions_ended: number; tokens_deleted: number };
+type TookOver = { email_was_unproven: true; sessions_ended: number; tokens_deleted: number; totp_removed: boolean; passkeys_removed: number };
 
 type Found = { row: UserRow; created: boolean; linked: boolean; tookOver?: TookOver };
 
 /**
  * A source vouching for an address nobody had proven (email_verified_at empty) meets the account set up under
  * it: whoever set it up (a recruiter who accepted the invite's link with a password of their own) needn't own the
- * address. Their password goes, their sessions, access tokens and app grants end, and the address is proven now.
+ * address. Their password goes, their second factors (review 47: a passkey signed in on its own where the account
+ * stays local, as after the proxy's match), sessions, access tokens and app grants end, and the address is proven now.
  */
 async function endWhatTheUnprovenSetUp(tx: Tx, accountId: string, row: UserRow, now: Date): Promise<{ row: UserRow; tookOver: TookOver }> {
   const ended = noneEnded();
+  const removed = { totp: false, passkeys: 0 };
+  await emit(tx, "user.second_factors_void", { accountId, userId: row.id, removed });
   await emit(tx, "user.sessions_revoked", { accountId, userId: row.id, revokeTokens: true, ended });
   const changes = { passwordHash: null, mustChangePassword: false, emailVerifiedAt: now };
   await tx.update(users).set(changes).where(and(eq(users.accountId, accountId), eq(users.id, row.id)));
-  return { row: { ...row, ...changes }, tookOver: { email_was_unproven: true, sessions_ended: ended.sessions, tokens_deleted: ended.tokens } };
+  const tookOver: TookOver = { email_was_unproven: true, sessions_ended: ended.sessions, tokens_deleted: ended.tokens, totp_removed: removed.totp, passkeys_removed: removed.passkeys };
+  return { row: { ...row, ...changes }, tookOver };
 }
 
 /** Finds, claims, links or creates the user; throws ExternalSignInRefused with the reason otherwise. */
@@ -259,6 +268,12 @@ async function identify(tx: Tx, accountId: string, who: ExternalIdentity, policy
     // Someone an admin created for this source ahead of time: their first sign-in claims the row.
     const preCreated = sameEmail.idpId === who.idpId && sameEmail.idpSubjectIndex === null;
     if (preCreated || (policy.allowLinking && sameEmail.idpId === null)) {
+      // Review 47: a source signs in with no second step here, so linking by email would let whoever holds the address
+      // at the source past the person's own second factor. (Under an address nobody had proven, the factors go
+      // instead: endWhatTheUnprovenSetUp.)
+      if (sameEmail.emailVerifiedAt !== null && hasFactor(await mfaSummary(tx, sameEmail.id))) {
+        throw new ExternalSignInRefused("second_factor_account", policy.sourceName, { id: sameEmail.id, label: userLabel(openIdentity(sameEmail)) });
+      }
       // Their own password stays theirs. A temporary one an admin set (must be
       // changed) was never chosen by them: it goes, now that they have a way in.
       // Under an address nobody had proven, nothing set up before stays (endWhatTheUnprovenSetUp).

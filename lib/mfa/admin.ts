@@ -18,7 +18,7 @@ import { mfaPasskeys, mfaTotp, mfaWebauthnChallenges, type Role } from "@/lib/db
 import { Forbidden, NotFound } from "@/lib/errors";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import { deleteRecoveryCodes } from "./recovery-codes";
-import { hasFactor, mfaSummary } from "./records";
+import { hasFactor, mfaSummary, type MfaSummary } from "./records";
 import { assertOutranks } from "@/lib/auth/escalation";
 import { clearSignInLimits, secondFactorIndex } from "@/lib/security/sign-in-throttle";
 
@@ -73,14 +73,7 @@ async function removeFactors(
   now: Date,
 ): Promise<{ sessionsEnded: number }> {
   const userId = row.id;
-  const before = await mfaSummary(tx, userId);
-  await tx.delete(mfaTotp).where(eq(mfaTotp.userId, userId));
-  await tx.delete(mfaPasskeys).where(eq(mfaPasskeys.userId, userId));
-  await tx.delete(mfaWebauthnChallenges).where(eq(mfaWebauthnChallenges.userId, userId));
-  await deleteRecoveryCodes(tx, userId);
-  // Wrong codes against the factors just removed say nothing about the ones set up next: their lock and delays end
-  // (review 43: set-up after a reset counts in the same throttle, and waited out the old lock for a day).
-  await clearSignInLimits(tx, accountId, secondFactorIndex(userId), now);
+  const before = await deleteFactors(tx, accountId, userId, now);
   const ended = noneEnded();
   // The revoke also ends the person's pending second steps (./reactions.ts).
   await emit(tx, "user.sessions_revoked", { accountId, userId, revokeTokens: false, ended });
@@ -96,4 +89,20 @@ async function removeFactors(
     at: now,
   });
   return { sessionsEnded: ended.sessions };
+}
+
+/**
+ * Removes every second factor of the person and their recovery codes (a reset, or factors nobody may trust:
+ * ./reactions.ts); returns what they had.
+ */
+export async function deleteFactors(tx: Tx, accountId: string, userId: string, now: Date): Promise<MfaSummary> {
+  const before = await mfaSummary(tx, userId);
+  await tx.delete(mfaTotp).where(eq(mfaTotp.userId, userId));
+  await tx.delete(mfaPasskeys).where(eq(mfaPasskeys.userId, userId));
+  await tx.delete(mfaWebauthnChallenges).where(eq(mfaWebauthnChallenges.userId, userId));
+  await deleteRecoveryCodes(tx, userId);
+  // Wrong codes against the factors just removed say nothing about the ones set up next: their lock and delays end
+  // (review 43: set-up after a reset counts in the same throttle, and waited out the old lock for a day).
+  await clearSignInLimits(tx, accountId, secondFactorIndex(userId), now);
+  return before;
 }

@@ -15,6 +15,7 @@ import { and, eq } from "drizzle-orm";
 import { react } from "@/lib/data/effects";
 import type { Tx } from "@/lib/db/database";
 import { mfaPendingSteps } from "@/lib/db/schema";
+import { deleteFactors } from "./admin";
 import { assertGroupNotRequiredForTwoFactor } from "./policy";
 import { endPendingStepsThrough } from "./second-step";
 
@@ -28,4 +29,10 @@ react("user.sessions_revoked", "pending-second-steps", endPendingSteps);
 react("user.email_changed", "pending-second-steps", endPendingSteps);
 react("user.blocked", "pending-second-steps", endPendingSteps);
 react("sign_in.source_closed", "pending-second-steps", (tx, { accountId, method, sourceId }) => endPendingStepsThrough(tx, accountId, method, sourceId));
+// Review 47: factors set up under an address nobody had proven go when its owner takes the account.
+react("user.second_factors_void", "second-factors", async (tx, { accountId, userId, removed }) => {
+  const before = await deleteFactors(tx, accountId, userId, new Date());
+  removed.totp = before.totp;
+  removed.passkeys = before.passkeys;
+});
 react("group.deleted", "two-factor-requirement", (tx, { accountId, groupId }) => assertGroupNotRequiredForTwoFactor(tx, accountId, groupId));

@@ -18,6 +18,7 @@
 import "server-only";
 import { NO_REQUEST } from "@/lib/auth/actor";
 import NextAuth, { CredentialsSignin } from "next-auth";
+import * as oauth from "oauth4webapi";
 import Credentials from "next-auth/providers/credentials";
 import { headers } from "next/headers";
 import { config } from "@/lib/config";
@@ -109,6 +110,21 @@ async function onlyPersonFor(credentials: Partial<Record<string, unknown>>, req:
  */
 const REFUSED_REQUEST_TYPES = new Set<string>(["MissingCSRF", "UnknownAction", "InvalidCheck", "OAuthCallbackError"]);
 
+/**
+ * Review 47: a provider's answer, or the callback's parameters, that failed oauth4webapi's checks (another audience,
+ * an expired token, another nonce or issuer, a state this browser's sign-in didn't send, a token endpoint's error)
+ * reaches the logger as a CallbackRouteError whose details hold the ID token's claims (the person's email, name and
+ * subject) and the browser's expected state. Said as the check's own words (oauth4webapi's fixed texts) and, for a
+ * token endpoint's refusal, its error code: nothing the answer carried.
+ */
+function refusedProviderAnswer(error: Error): string | null {
+  if ((error as { type?: unknown }).type !== "CallbackRouteError") return null;
+  const err = (error as { cause?: { err?: unknown } }).cause?.err;
+  if (err instanceof oauth.ResponseBodyError) return `${err.message}${/^[a-z_]{1,64}$/i.test(err.error) ? ` (${err.error})` : ""}`;
+  const checked = err instanceof oauth.OperationProcessingError || err instanceof oauth.AuthorizationResponseError || err instanceof oauth.UnsupportedOperationError;
+  return checked ? err.message : null;
+}
+
 export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
   const options = await signInOptions();
   // Secure (and "__Host-" named, ./auth-cookies.ts) with an https PUBLIC_URL or a request that came over https
@@ -136,6 +152,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
         if (typeof type === "string" && REFUSED_REQUEST_TYPES.has(type)) {
           // Auth.js's message up to its "Read more" link: which check failed, or what the provider said.
           console.warn(`Auth.js refused a request: ${type}: ${error.message.replace(/\s*Read more at \S+$/, "")}`);
+          return;
+        }
+        const refusedAnswer = refusedProviderAnswer(error);
+        if (refusedAnswer) {
+          console.warn(`Auth.js refused a provider's answer: ${refusedAnswer.replace(/[\x00-\x1f\x7f]+/g, " ")}`);
           return;
         }
         const cause = (error as { cause?: { err?: unknown } }).cause?.err;
@@ -256,6 +277,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
       },
     },
     callbacks: {
+      // Auth.js's own rule (a path here, or an address of this origin; anything else: the start page), except that a
+      // value that isn't a URL at all ("http://a:b", in the query or the way-back cookie of any /api/auth request)
+      // goes to the start page too: Auth.js's rule threw on it, a 500 with a stack in the log (review 47).
+      redirect({ url, baseUrl }) {
+        if (url.startsWith("/")) return `${baseUrl}${url}`;
+        return URL.canParse(url) && new URL(url).origin === baseUrl ? url : baseUrl;
+      },
       async signIn({ user, account, profile }) {
         if (account?.type !== "oidc") return true; // the credentials providers did their work in authorize()
         // The callback route always has the request: the session row records where the person came from.

@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import { handlers } from "@/lib/sign-in/nextauth";
 import { publicOrigin } from "@/lib/idp/api-shape";
 import { withWayBackOnFailure } from "@/lib/sign-in/failed-sign-in-return";
+import { withoutUnusableCallbackUrl } from "@/lib/sign-in/unusable-callback-url";
 import { answeringDatabaseOutage } from "@/lib/ops/unavailable-answer";
 
 /**
@@ -11,7 +12,9 @@ import { answeringDatabaseOutage } from "@/lib/ops/unavailable-answer";
  * see the request under the origin the browser used.
  */
 function withPublicOrigin(handler: (req: NextRequest) => Promise<Response>) {
-  return (req: NextRequest) => {
+  return (received: NextRequest) => {
+    // A way back Auth.js would take for a fault of its configuration counts as absent (review 47).
+    const req = withoutUnusableCallbackUrl(received) as NextRequest;
     const origin = publicOrigin(req.headers);
     const url = new URL(req.url);
     if (url.origin === origin) return handler(req);
