@@ -26,6 +26,7 @@ import { writeOneStatement, writeSystem } from "@/lib/data/unit-of-work";
 import { Unauthenticated } from "@/lib/errors";
 import type { Tx } from "@/lib/db/database";
 import type { CountersRead } from "@/lib/security/rate-limit";
+import type { SessionSignIn } from "@/lib/sessions/sessions";
 import { readRequestStart } from "./request-start";
 
 export type DeferredWrite = (tx: Tx) => Promise<void>;
@@ -41,6 +42,10 @@ export type AloneStatement = { alone?: (q: Tx) => Promise<void> };
 export type SignedInForApps = {
   userId: string;
   signedInAt: () => Promise<Date | null>;
+  /** How the session was signed in to (its acr and amr: ./authentication-context.ts); null when it ended. */
+  signIn: () => Promise<SessionSignIn | null>;
+  /** The session is one factor and a new sign-in would give two (lib/sign-in/step-up.ts). */
+  couldStepUp: (signIn: SessionSignIn) => Promise<boolean>;
   /** Who they are as the provider's pages name them (lib/users/records.ts signedInLabel). */
   label: () => Promise<string>;
   session: SessionActor;

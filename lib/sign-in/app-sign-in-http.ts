@@ -23,7 +23,8 @@ import { chooseAccountPage, consentPage, deviceViewerChangedPage, escapeHtml, me
 import { interactionPathOf, interactionUidOf, isAuthorizationResume, isExactProviderPath, ownsPath, PROVIDER_ROUTES } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, providerStatus, USER_CODE_SHAPE } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope, SignedOutMeanwhile, type SignedInForApps } from "@/lib/oidc/request-scope";
-import { sessionSignedInAt } from "@/lib/sessions/sessions";
+import { sessionSignedInAt, sessionSignIn } from "@/lib/sessions/sessions";
+import { couldStepUp } from "./step-up";
 import { db } from "@/lib/db/database";
 import { findUserRow, signedInLabel } from "@/lib/users/records";
 import { signOutSession } from "@/lib/sessions/sign-out";
@@ -208,6 +209,8 @@ async function signedInForApps(req: IncomingMessage): Promise<SignedInForApps | 
   return {
     userId: session.userId,
     signedInAt: () => sessionSignedInAt(session.accountId, session.sessionId),
+    signIn: () => sessionSignIn(session.accountId, session.sessionId),
+    couldStepUp: (signIn) => couldStepUp(signIn, session.userId),
     label: async () => signedInLabel(await findUserRow(db(), session.accountId, session.userId)),
     session,
   };
