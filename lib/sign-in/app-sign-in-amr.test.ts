@@ -1,7 +1,7 @@
 /**
  * How an app hears how the person signed in (lib/oidc/authentication-context.ts): the ID token's amr and acr from
  * the Latchkey session its sign-in rides on, made by the real sign-ins (password, the second step with a code or a
- * recovery code), through the provider on a loopback server with openid-client as the app; a silent renewal takes
+ * recovery code), through the provider on a loopback server with openid-client as the app, and again after a refresh; a silent renewal takes
  * the live session's; an app asking the two-factor acr (acr_values) is given a step-up when the session has one
  * factor and a new sign-in could give two (lib/sign-in/step-up.ts), and the acr as it is otherwise.
  */
@@ -120,6 +120,16 @@ describe("amr and acr in the ID token", () => {
     const user = await person();
     expect(await idTokenOf(await sessionMadeBy(user, null), user)).toEqual({ amr: undefined, acr: ACR_ONE_FACTOR });
     expect(await idTokenOf(await sessionMadeBy(user, "ldap:dir"), user)).toEqual({ amr: ["pwd"], acr: ACR_ONE_FACTOR });
+  });
+
+  it("a refreshed ID token says the same as the first", async () => {
+    const { user, secret } = await personWithTotp();
+    const sessionId = await signInWithCode(user, totpCode(secret, new Date()));
+    const { exchange } = await authorize([await sessionCookie(sessionId, user.id)], { scope: "openid offline_access", prompt: "consent" });
+    const tokens = await exchange();
+    expect(tokens.refresh_token).toBeTruthy();
+    const refreshed = await oidc.refreshTokenGrant(app, tokens.refresh_token!);
+    expect(refreshed.claims()).toMatchObject({ sub: user.id, amr: ["pwd", "otp", "mfa"], acr: ACR_TWO_FACTORS });
   });
 
   it("a silent renewal says how the browser's live session was signed in, not an earlier one", async () => {
