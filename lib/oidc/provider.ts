@@ -158,12 +158,8 @@ async function silentlySignedIn(ctx: KoaContextWithOIDC): Promise<boolean> {
   const live = await currentScope()?.signedInForApps?.();
   if (live?.userId !== accountId) return false;
   const params = ctx.oidc.params ?? {};
-  if (params.max_age !== undefined) {
-    const signedInAt = await live.signedInAt();
-    if (signedInAt === null || maxAgeExceeded(params, signedInAt)) return false;
-  }
   const signIn = await live.signIn();
-  if (!signIn) return false;
+  if (!signIn || maxAgeExceeded(params, signIn.signedInAt)) return false;
   const { acr, amr } = authenticationContext(signIn);
   if (asksForTwoFactors(params.acr_values) && acr !== ACR_TWO_FACTORS && (await live.couldStepUp(signIn))) return false;
   ctx.oidc.session!.acr = acr;

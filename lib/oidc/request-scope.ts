@@ -38,11 +38,10 @@ export type DeferredWrite = (tx: Tx) => Promise<void>;
  */
 export type AloneStatement = { alone?: (q: Tx) => Promise<void> };
 
-/** A live Latchkey session's person, and when that session was signed in to (read only when asked: a max_age to check; null when it ended). */
+/** A live Latchkey session's person, and when and how that session was signed in to (read only when asked: a silent renewal). */
 export type SignedInForApps = {
   userId: string;
-  signedInAt: () => Promise<Date | null>;
-  /** How the session was signed in to (its acr and amr: ./authentication-context.ts); null when it ended. */
+  /** When and how the session was signed in to (a max_age to check; its acr and amr: ./authentication-context.ts); null when it ended. */
   signIn: () => Promise<SessionSignIn | null>;
   /** The session is one factor and a new sign-in would give two (lib/sign-in/step-up.ts). */
   couldStepUp: (signIn: SessionSignIn) => Promise<boolean>;
