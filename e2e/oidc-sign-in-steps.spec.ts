@@ -4,7 +4,9 @@
  * (Settings → Security requires it for their group) and must choose their own
  * password (an admin set it) does both and lands back at the app; next time
  * the password and an authenticator code take them there, and when the app asks
- * for a fresh sign-in (prompt=login), both again on the confirm page. Then the provider's
+ * for a fresh sign-in (prompt=login), both again on the confirm page. The ID
+ * token says how (amr, acr: one factor for the sign-in that set the factor up,
+ * two after), and an app asking for two factors (acr_values) steps the person up. Then the provider's
  * own pages (device code, consent) in the dashboard's themes and in German,
  * with axe and screenshots. Other ways in (LDAP, external provider, proxy
  * header): e2e/api/oidc-provider-sign-in-methods.spec.ts.
@@ -20,6 +22,10 @@ import { noteSecret } from "./support/secrets";
 import { tokenClient, uniqueEmail } from "./support/users-api";
 import { expectAxeClean } from "./support/axe";
 import { startAuthorization } from "./support/provider-client";
+
+/** Latchkey's acr values (lib/oidc/authentication-context.ts), as an app configures them. */
+const ONE_FACTOR = "urn:latchkey:acr:one-factor";
+const TWO_FACTORS = "urn:latchkey:acr:two-factor";
 
 const instance = useInstance({ PUBLIC_URL: "{baseURL}" });
 test.describe.configure({ mode: "serial" });
@@ -139,8 +145,24 @@ test("forced two-factor set-up and a forced password change in an app's sign-in 
   await backAtTheApp(page);
   const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), first.checks);
   noteSecret(tokens.access_token);
-  expect(tokens.claims()).toMatchObject({ sub: person.id, email: person.email });
+  // A factor set up during the sign-in proves no more than the password that opened it: one factor.
+  expect(tokens.claims()).toMatchObject({ sub: person.id, email: person.email, amr: ["pwd"], acr: ONE_FACTOR });
   person.password = chosen;
+
+  // An app asking for two factors (acr_values) steps this one-factor session up: the confirm page, the password, the
+  // person's second factor (a recovery code: the set-up spent this step's code, the next one is the next sign-in's).
+  await page.waitForTimeout(1_100);
+  const stepUp = await startSignIn(config, "openid email", { acr_values: TWO_FACTORS });
+  await page.goto(stepUp.url.href);
+  await expect(page.getByRole("heading", { name: "Confirm it's you" })).toBeVisible({ timeout: 30_000 });
+  await submitSignIn(page, undefined, person.password);
+  await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible({ timeout: 30_000 });
+  await page.getByLabel("Authentication code").fill(spendRecoveryCode());
+  await page.getByRole("button", { name: "Verify" }).click();
+  await backAtTheApp(page);
+  const steppedUp = await oidc.authorizationCodeGrant(config, new URL(page.url()), stepUp.checks);
+  noteSecret(steppedUp.access_token);
+  expect(steppedUp.claims()).toMatchObject({ sub: person.id, amr: ["pwd", "otp", "mfa"], acr: TWO_FACTORS });
   await context.close();
 
   // Another browser: the password, then the authenticator's code, then the app.
@@ -155,7 +177,7 @@ test("forced two-factor set-up and a forced password change in an app's sign-in 
   await backAtTheApp(next.page);
   const again = await oidc.authorizationCodeGrant(config, new URL(next.page.url()), second.checks);
   noteSecret(again.access_token);
-  expect(again.claims()?.sub).toBe(person.id);
+  expect(again.claims()).toMatchObject({ sub: person.id, amr: ["pwd", "otp", "mfa"], acr: TWO_FACTORS });
 
   // The app asks this signed-in person for a fresh sign-in (prompt=login): the confirm page, the password, the second
   // step again (though a session lives), then the app. A recovery code: both TOTP steps near now are spent.
@@ -170,7 +192,7 @@ test("forced two-factor set-up and a forced password change in an app's sign-in 
   await backAtTheApp(next.page);
   const confirmed = await oidc.authorizationCodeGrant(config, new URL(next.page.url()), fresh.checks);
   noteSecret(confirmed.access_token);
-  expect(confirmed.claims()?.sub).toBe(person.id);
+  expect(confirmed.claims()).toMatchObject({ sub: person.id, amr: ["pwd", "otp", "mfa"], acr: TWO_FACTORS });
   await next.context.close();
 });
 

@@ -11,8 +11,13 @@ import { startSession } from "./factories";
 /** A browser holding a fresh Latchkey session of `person` (begun at `signedInAt`): its cookie jar, and the session's id. */
 export async function signedInJar(person: { id: string; accountId: string }, signedInAt?: Date): Promise<{ jar: string[]; sessionId: string }> {
   const { sessionId } = await startSession(person, signedInAt);
-  const token = await encodeSessionToken({ token: { sid: sessionId, sub: person.id }, secret: sessionSecret(), salt: SESSION_COOKIE, maxAge: 3600 });
-  return { jar: [`${SESSION_COOKIE}=${token}`], sessionId };
+  return { jar: [await sessionCookie(sessionId, person.id)], sessionId };
+}
+
+/** The cookie of Latchkey session `sessionId` of user `userId`, as Auth.js sets it. */
+export async function sessionCookie(sessionId: string, userId: string): Promise<string> {
+  const token = await encodeSessionToken({ token: { sid: sessionId, sub: userId }, secret: sessionSecret(), salt: SESSION_COOKIE, maxAge: 3600 });
+  return `${SESSION_COOKIE}=${token}`;
 }
 
 /** The cookies an answer sets, kept in the jar as a browser keeps them (a cleared one stays, empty: it is sent as nothing). */

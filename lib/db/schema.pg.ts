@@ -199,6 +199,14 @@ export const sessions = pgTable(
      * Switching a way in off ends the sessions made through it.
      */
     signInMethod: text("sign_in_method"),
+    /**
+     * The factor that proved the person besides the first step (lib/sessions/sign-in-method.ts SecondFactor):
+     * "totp", "recovery", or "passkey:<credential id>"; for a passwordless passkey sign-in (sign_in_method
+     * "passkey") the passkey it was, which is both factors (user verification). Null when there was none (one
+     * factor, a factor set up during the sign-in) and for sessions made before the column existed (unknown).
+     * The ID token's amr and acr say it (lib/oidc/authentication-context.ts); removing the passkey ends the session.
+     */
+    secondFactor: text("second_factor"),
   },
   (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
 );

@@ -14,7 +14,7 @@ import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertSelf } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
-import { emit } from "@/lib/data/effects";
+import { emit, noneEnded } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { mfaPasskeys } from "@/lib/db/schema";
@@ -106,7 +106,10 @@ export async function renamePasskey(actor: Actor, passkeyId: string, input: z.in
 
 /**
  * Removes a passkey, after the person proves it's them (lib/mfa/proof.ts). Without any factor left,
- * the recovery codes go too.
+ * the recovery codes go too. The sessions signed in with it (passwordless, or as the second step) end, but the
+ * session removing it: the person has just proved it's them there, as a password change keeps the session that
+ * made it (lib/sessions/reactions.ts); and with them the person's app grants (lib/oidc/reactions.ts). A lost or
+ * stolen passkey is removed so that whoever holds it is out, not only kept from signing in again.
  */
 export async function removePasskey(actor: Actor, passkeyId: string, proof: FactorProof | Record<string, unknown>, meta: RequestMeta, now = new Date()): Promise<void> {
   assertSelf(actor, actor.userId, "You can only remove your own passkeys");
@@ -117,7 +120,10 @@ export async function removePasskey(actor: Actor, passkeyId: string, proof: Fact
     const gone = await tx.delete(mfaPasskeys).where(and(eq(mfaPasskeys.id, owned.id), eq(mfaPasskeys.userId, actor.userId))).returning({ id: mfaPasskeys.id });
     if (gone.length !== 1) throw new NotFound("Passkey");
     if (!hasFactor(await mfaSummary(tx, actor.userId))) await deleteRecoveryCodes(tx, actor.userId);
-    await passkeyEvent(tx, actor, label, "mfa.factor.removed", { factor: "passkey", passkey_id: owned.id }, meta, now);
+    const ended = noneEnded();
+    const keepSessionId = actor.kind === "session" ? actor.sessionId : undefined;
+    await emit(tx, "user.passkey_removed", { accountId: actor.accountId, userId: actor.userId, credentialId: owned.credentialId, keepSessionId, ended });
+    await passkeyEvent(tx, actor, label, "mfa.factor.removed", { factor: "passkey", passkey_id: owned.id, sessions_ended: ended.sessions }, meta, now);
   });
 }
 

@@ -9,6 +9,7 @@
 import "server-only";
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { webauthnServer } from "./webauthn-library";
+import { passkeyFactor } from "@/lib/sessions/sign-in-method";
 import type { RequestMeta } from "@/lib/auth/actor";
 import { recordEvent } from "@/lib/audit/record";
 import { config, type SignInLimits } from "@/lib/config";
@@ -69,6 +70,6 @@ export async function completeSecondStepWithPasskey(
       await recordEvent(tx, { accountId: row.accountId, action: "mfa.passkey.failed", actor: party, target: party, details: { reason, method: row.method, step: "second_step" }, meta, at: now });
       return null;
     }
-    return { factor: "passkey", details: { passkey_id: passkey!.id } };
+    return { factor: "passkey", sessionFactor: passkeyFactor(passkey!.credentialId), details: { passkey_id: passkey!.id } };
   }, () => new PasskeyNotAccepted());
 }

@@ -30,7 +30,7 @@ import { mfaPendingSteps, mfaTotp, users, type Role } from "@/lib/db/schema";
 import { notThePerson, recordNotThePerson } from "@/lib/sessions/only-person";
 import { Invalid } from "@/lib/errors";
 import { createSession } from "@/lib/sessions/sessions";
-import { externalSignInMethod, type SignInMethod } from "@/lib/sessions/sign-in-method";
+import { externalSignInMethod, type SecondFactor, type SignInMethod } from "@/lib/sessions/sign-in-method";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import { consumeRecoveryCode, looksLikeRecoveryCode, recoveryCodesLeft, replaceRecoveryCodes } from "./recovery-codes";
 import { hasFactor, mfaSummary, openTotpSecret, sealTotpSecret, totpRow } from "./records";
@@ -179,8 +179,11 @@ export async function refuseSomeoneElse(step: PendingRow, onlyPerson: string | u
 
 type StepPerson = NonNullable<Awaited<ReturnType<typeof who>>>;
 
-/** How a proof went: the factor that proved the step (and what the activity log adds about it), or null (refused, recorded). */
-export type StepProof = { factor: string; details?: Record<string, unknown> } | null;
+/**
+ * How a proof went: the factor that proved the step (and what the activity log adds about it), and the session's
+ * record of it (sessions.second_factor: lib/sessions/sign-in-method.ts), or null (refused, recorded).
+ */
+export type StepProof = { factor: string; sessionFactor: SecondFactor; details?: Record<string, unknown> } | null;
 
 /**
  * Proves the pending step in one transaction (a code here, a passkey in ./second-step-passkey.ts): the
@@ -203,7 +206,7 @@ export async function proveStep(
     const proof = await prove(tx, row, person);
     if (!proof) return { ok: false as const, expired: false };
     await recordSignInSuccess(tx, keys, row.accountId);
-    return { ok: true as const, signedIn: await createSignedIn(tx, row, person, proof.factor, meta, now, proof.details) };
+    return { ok: true as const, signedIn: await createSignedIn(tx, row, person, proof.factor, proof.sessionFactor, meta, now, proof.details) };
   });
   if (outcome.ok) return outcome.signedIn;
   if (outcome.expired) throw new SecondStepExpired();
@@ -257,7 +260,7 @@ export async function completeSecondStep(
         at: now,
       });
     }
-    return { factor };
+    return { factor, sessionFactor: factor === "totp" ? "totp" : "recovery" };
   }, () => new WrongCode());
 }
 
@@ -285,7 +288,8 @@ async function finish(token: string, meta: RequestMeta, now: Date, factor: "totp
     const row = await pendingRow(tx, token, now);
     const person = row && (await who(tx, row));
     if (!row?.verifiedAt || !person) return null;
-    return createSignedIn(tx, row, person, factor ?? "enrolment", meta, now);
+    // A factor set up during this sign-in proves no more than the password that opened the step: one factor.
+    return createSignedIn(tx, row, person, factor ?? "enrolment", null, meta, now);
   });
   if (!signedIn) throw new SecondStepExpired();
   return signedIn;
@@ -307,12 +311,13 @@ export async function endPendingStepsThrough(tx: Tx, accountId: string, method: 
   await tx.delete(mfaPendingSteps).where(and(eq(mfaPendingSteps.accountId, accountId), eq(mfaPendingSteps.method, "ldap"), inArray(mfaPendingSteps.userId, sourcesPeople)));
 }
 
-/** The pending step is used up and the session made, with the sign-in on record. */
+/** The pending step is used up and the session made (with the second factor that proved it, if one did), with the sign-in on record. */
 export async function createSignedIn(
   tx: Tx,
   row: PendingRow,
   person: StepPerson,
   factor: string,
+  sessionFactor: SecondFactor | null,
   meta: RequestMeta,
   now: Date,
   factorDetails?: Record<string, unknown>,
@@ -320,7 +325,7 @@ export async function createSignedIn(
   const used = await tx.delete(mfaPendingSteps).where(eq(mfaPendingSteps.tokenDigest, row.tokenDigest)).returning({ d: mfaPendingSteps.tokenDigest });
   if (used.length !== 1) throw new SecondStepExpired();
   await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, row.userId));
-  const sessionId = await createSession(tx, person.user, firstStepMethod(row, person.user), meta, now);
+  const sessionId = await createSession(tx, person.user, firstStepMethod(row, person.user), meta, now, { secondFactor: sessionFactor });
   const party = { type: "user" as const, id: row.userId, label: person.label };
   if (factor !== "enrolment") {
     await recordEvent(tx, { accountId: row.accountId, action: "mfa.factor.used", actor: party, target: party, details: { factor, ...factorDetails }, meta, at: now });

@@ -30,6 +30,7 @@ import { issuerUrl } from "@/lib/applications/issuer";
 import { textProblem } from "@/lib/http/well-formed-text";
 import { instanceAccountId } from "@/lib/instance/account";
 import { claimsOf, usableUser, usableUserOfApp } from "./accounts";
+import { ACR_TWO_FACTORS, ACR_VALUES, asksForTwoFactors, authenticationContext } from "./authentication-context";
 import { OidcAdapter } from "./adapter";
 import { applicationOf } from "./clients";
 import { maxAgeExceeded } from "./reauthentication";
@@ -146,7 +147,10 @@ async function grantScopesAskedSilently(ctx: KoaContextWithOIDC): Promise<void> 
 
 /**
  * The provider session's person is the browser's live Latchkey session's, may use the app (findAccount found them),
- * and signed in to that session recently enough for the request's max_age (./reauthentication.ts).
+ * signed in to that session recently enough for the request's max_age (./reauthentication.ts), and with two factors
+ * when the request asks for them and a new sign-in would give them (lib/sign-in/step-up.ts). The provider session
+ * then takes the live session's acr and amr (./authentication-context.ts): it may remember an earlier Latchkey
+ * session of the same person, signed in to otherwise.
  */
 async function silentlySignedIn(ctx: KoaContextWithOIDC): Promise<boolean> {
   const accountId = ctx.oidc.session?.accountId;
@@ -154,10 +158,12 @@ async function silentlySignedIn(ctx: KoaContextWithOIDC): Promise<boolean> {
   const live = await currentScope()?.signedInForApps?.();
   if (live?.userId !== accountId) return false;
   const params = ctx.oidc.params ?? {};
-  if (params.max_age !== undefined) {
-    const signedInAt = await live.signedInAt();
-    if (signedInAt === null || maxAgeExceeded(params, signedInAt)) return false;
-  }
+  const signIn = await live.signIn();
+  if (!signIn || maxAgeExceeded(params, signIn.signedInAt)) return false;
+  const { acr, amr } = authenticationContext(signIn);
+  if (asksForTwoFactors(params.acr_values) && acr !== ACR_TWO_FACTORS && (await live.couldStepUp(signIn))) return false;
+  ctx.oidc.session!.acr = acr;
+  ctx.oidc.session!.amr = amr;
   // The code this answer stores commits only while the session is live (./request-scope.ts whileSignedIn).
   await whileSignedIn(live.session);
   return true;
@@ -193,13 +199,16 @@ function configuration(jwks: object[]): Configuration {
       // (off) or the claims parameter (off): never here. false drops it from discovery's claims_supported (null would
       // keep it, and a list would make it a scope).
       sid: false as never,
-      openid: ["sub"],
+      // How the person signed in (./authentication-context.ts), in every ID token: from the session, never the account.
+      openid: ["sub", "acr", "amr"],
       profile: ["name", "preferred_username"],
       email: ["email", "email_verified"],
       groups: ["groups"],
       roles: ["roles"],
     },
     scopes: [...SCOPES],
+    // Discovery's acr_values_supported: an app asking the two-factor one gets a step-up (lib/sign-in/step-up.ts).
+    acrValues: [...ACR_VALUES],
     // Apps (Proxmox, oauth2-proxy, NetBird) read the person's claims from the ID token.
     conformIdTokenClaims: false,
     responseTypes: ["code"],

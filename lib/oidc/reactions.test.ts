@@ -7,7 +7,7 @@ import { db } from "@/lib/db/database";
 import { applicationGroups, applications, groups, oidcModels, userGroups } from "@/lib/db/schema";
 import { setUserGroups } from "@/lib/groups/membership";
 import { createAccount, createUser, lastEvent } from "@/test/factories";
-import { OidcAdapter } from "./adapter";
+import { grantWithTokens } from "@/test/oidc-fixtures";
 
 let accountId: string;
 
@@ -15,24 +15,15 @@ beforeAll(async () => {
   accountId = await createAccount();
 });
 
-/** A grant with a refresh and an access token, as the provider stores them. */
-async function grantFor(userId: string, clientId: string): Promise<string> {
-  const grantId = crypto.randomUUID();
-  await new OidcAdapter("Grant").upsert(grantId, { accountId: userId, clientId } as never, 3600);
-  await new OidcAdapter("RefreshToken").upsert(crypto.randomUUID(), { accountId: userId, clientId, grantId } as never, 3600);
-  await new OidcAdapter("AccessToken").upsert(crypto.randomUUID(), { accountId: userId, clientId, grantId } as never, 600);
-  return grantId;
-}
-
 const rowsOf = async (userId: string) => db().select({ name: oidcModels.name, clientId: oidcModels.clientId }).from(oidcModels).where(and(eq(oidcModels.accountId, accountId), eq(oidcModels.userId, userId)));
 
 describe("how apps' access reacts", () => {
   it("a password reset ends the person's grants and tokens at every app, and says so in the activity log", async () => {
     const user = await createUser(accountId);
     const other = await createUser(accountId);
-    await grantFor(user.id, "lka_one");
-    await grantFor(user.id, "lka_two");
-    await grantFor(other.id, "lka_one");
+    await grantWithTokens(user.id, "lka_one");
+    await grantWithTokens(user.id, "lka_two");
+    await grantWithTokens(other.id, "lka_one");
     await writeSystem((tx) => emit(tx, "user.password_reset", { accountId, userId: user.id, ended: noneEnded() }));
     expect(await rowsOf(user.id)).toEqual([]);
     expect(await rowsOf(other.id)).toHaveLength(3);
@@ -41,7 +32,7 @@ describe("how apps' access reacts", () => {
 
   it("a password change ends them only when it says the person's app sign-ins end (whatever it says of access tokens)", async () => {
     const user = await createUser(accountId);
-    await grantFor(user.id, "lka_one");
+    await grantWithTokens(user.id, "lka_one");
     await writeSystem((tx) => emit(tx, "user.password_changed", { accountId, userId: user.id, revokeTokens: false, endAppGrants: false, ended: noneEnded() }));
     expect(await rowsOf(user.id)).toHaveLength(3);
     await writeSystem((tx) => emit(tx, "user.password_changed", { accountId, userId: user.id, revokeTokens: false, endAppGrants: true, ended: noneEnded() }));
@@ -51,9 +42,9 @@ describe("how apps' access reacts", () => {
 
   it("an app whose redirect URIs or consent changed ends every grant it holds, only its own, and says so", async () => {
     const [user, other] = [await createUser(accountId), await createUser(accountId)];
-    await grantFor(user.id, "lka_moved");
-    await grantFor(other.id, "lka_moved");
-    await grantFor(user.id, "lka_same");
+    await grantWithTokens(user.id, "lka_moved");
+    await grantWithTokens(other.id, "lka_moved");
+    await grantWithTokens(user.id, "lka_same");
     await writeSystem((tx) => emit(tx, "application.access_changed", { accountId, applicationId: "app-moved", clientId: "lka_moved", change: "sign_in_changed" }));
     expect((await rowsOf(user.id)).map((r) => r.clientId)).toEqual(["lka_same", "lka_same", "lka_same"]);
     expect(await rowsOf(other.id)).toEqual([]);
@@ -63,8 +54,8 @@ describe("how apps' access reacts", () => {
 
   it("an app deleted or its secret rotated ends every grant it holds, and only its own", async () => {
     const user = await createUser(accountId);
-    await grantFor(user.id, "lka_gone");
-    await grantFor(user.id, "lka_kept");
+    await grantWithTokens(user.id, "lka_gone");
+    await grantWithTokens(user.id, "lka_kept");
     await writeSystem((tx) => emit(tx, "application.access_changed", { accountId, applicationId: "app-gone", clientId: "lka_gone", change: "deleted" }));
     expect((await rowsOf(user.id)).map((r) => r.clientId)).toEqual(["lka_kept", "lka_kept", "lka_kept"]);
   });
@@ -86,7 +77,7 @@ describe("how apps' access reacts", () => {
     const [closing, stillMember, open] = [await app([left]), await app([kept]), await app([])];
     const user = await createUser(accountId);
     await writeSystem((tx) => tx.insert(userGroups).values([left, kept].map((groupId) => ({ userId: user.id, groupId, accountId }))));
-    for (const clientId of [closing, stillMember, open]) await grantFor(user.id, clientId);
+    for (const clientId of [closing, stillMember, open]) await grantWithTokens(user.id, clientId);
 
     // Joining a group ends nothing.
     const extra = crypto.randomUUID();

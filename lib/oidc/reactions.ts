@@ -1,8 +1,9 @@
 /**
  * How apps' access reacts to what happens to a person or an app
  * (lib/data/effects.ts), in the same transaction: blocking, deleting,
- * resetting a password, revoking sessions or switching off the way in a
- * person's sessions were made by ends the person's grants and tokens at
+ * resetting a password, revoking sessions, switching off the way in a
+ * person's sessions were made by, or removing the passkey some of them were
+ * signed in with ends the person's grants and tokens at
  * every app (a password change too when the person asks, and owner
  * recovery); an app deleted, its secret rotated, or its redirect URIs or
  * consent changed ends all its grants; an app's allowed groups changed ends
@@ -44,6 +45,8 @@ react("user.sessions_revoked", "oidc", (tx, { accountId, userId }) => endPersons
 react("sessions.ended_by_source", "oidc", async (tx, { accountId, userIds }) => {
   for (const userId of userIds) await endPersonsAccess(tx, accountId, userId, "sign_in_source_closed");
 });
+// Sessions signed in with a passkey the person removed ended: so do the person's grants (again not one session's).
+react("sessions.ended_by_passkey", "oidc", (tx, { accountId, userId }) => endPersonsAccess(tx, accountId, userId, "passkey_removed"));
 react("user.password_changed", "oidc", async (tx, { accountId, userId, endAppGrants }) => {
   if (endAppGrants) await endPersonsAccess(tx, accountId, userId, "password_changed");
 });

@@ -11,7 +11,7 @@
 import "server-only";
 
 /** The authorization request's parameters this rule reads, as oidc-provider keeps them (strings). */
-export type ReauthenticationParams = { prompt?: unknown; max_age?: unknown };
+export type ReauthenticationParams = { prompt?: unknown; max_age?: unknown; acr_values?: unknown };
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
@@ -37,8 +37,13 @@ export function maxAgeExceeded(params: ReauthenticationParams, signedInAt: Date,
  * known to the second, so a sign-in in the very second the request began counts too.
  */
 export function reauthenticationDue(request: { params: ReauthenticationParams; startedAt: number }, signedInAt: Date, now = Date.now()): boolean {
-  if (seconds(signedInAt.getTime()) >= request.startedAt) return false;
+  if (signedInSinceRequest(request, signedInAt)) return false;
   return asks(request.params.prompt, "login") || maxAgeExceeded(request.params, signedInAt, now);
+}
+
+/** The sign-in at `signedInAt` came after the request began (to the second): it answers whatever the request asked of a sign-in. */
+export function signedInSinceRequest(request: { startedAt: number }, signedInAt: Date): boolean {
+  return seconds(signedInAt.getTime()) >= request.startedAt;
 }
 
 /**

@@ -26,6 +26,7 @@ import { writeOneStatement, writeSystem } from "@/lib/data/unit-of-work";
 import { Unauthenticated } from "@/lib/errors";
 import type { Tx } from "@/lib/db/database";
 import type { CountersRead } from "@/lib/security/rate-limit";
+import type { SessionSignIn } from "@/lib/sessions/sessions";
 import { readRequestStart } from "./request-start";
 
 export type DeferredWrite = (tx: Tx) => Promise<void>;
@@ -37,10 +38,13 @@ export type DeferredWrite = (tx: Tx) => Promise<void>;
  */
 export type AloneStatement = { alone?: (q: Tx) => Promise<void> };
 
-/** A live Latchkey session's person, and when that session was signed in to (read only when asked: a max_age to check; null when it ended). */
+/** A live Latchkey session's person, and when and how that session was signed in to (read only when asked: a silent renewal). */
 export type SignedInForApps = {
   userId: string;
-  signedInAt: () => Promise<Date | null>;
+  /** When and how the session was signed in to (a max_age to check; its acr and amr: ./authentication-context.ts); null when it ended. */
+  signIn: () => Promise<SessionSignIn | null>;
+  /** The session is one factor and a new sign-in would give two (lib/sign-in/step-up.ts). */
+  couldStepUp: (signIn: SessionSignIn) => Promise<boolean>;
   /** Who they are as the provider's pages name them (lib/users/records.ts signedInLabel). */
   label: () => Promise<string>;
   session: SessionActor;

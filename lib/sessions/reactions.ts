@@ -2,11 +2,12 @@
  * How sessions react to what happens to their user (lib/data/effects.ts): a
  * blocked user, a reset or changed password, or revoked sessions end the
  * user's sessions in the same transaction, so access stops at once; a way in
- * switched off ends the sessions made through it, whoever's they are.
+ * switched off ends the sessions made through it, whoever's they are; a passkey removed ends the sessions
+ * signed in with it.
  */
 import "server-only";
 import { emit, react } from "@/lib/data/effects";
-import { deleteSessionsMadeBy, deleteUserSessions } from "./sessions";
+import { deleteSessionsMadeBy, deleteSessionsSignedInWith, deleteUserSessions } from "./sessions";
 
 react("user.blocked", "sessions", async (tx, { accountId, userId, ended }) => {
   ended.sessions += await deleteUserSessions(tx, accountId, userId);
@@ -24,6 +25,14 @@ react("user.password_changed", "sessions", async (tx, { accountId, userId, keepS
 // "Sign out everywhere else" keeps the session that asked.
 react("user.sessions_revoked", "sessions", async (tx, { accountId, userId, keepSessionId, ended }) => {
   ended.sessions += await deleteUserSessions(tx, accountId, userId, keepSessionId);
+});
+
+// A removed passkey signs nobody in any more, also where it already had: the sessions it proved end (but the one that
+// removed it, as a password change keeps the session making it), and the apps they signed in to hear it.
+react("user.passkey_removed", "sessions", async (tx, { accountId, userId, credentialId, keepSessionId, ended }) => {
+  const count = await deleteSessionsSignedInWith(tx, accountId, userId, credentialId, keepSessionId);
+  ended.sessions += count;
+  if (count > 0) await emit(tx, "sessions.ended_by_passkey", { accountId, userId });
 });
 
 // Nobody stays signed in through a way in that was switched off; the apps they signed in to hear whose ended.

@@ -18,7 +18,7 @@ import * as pgSchema from "@/lib/db/schema.pg";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { hasExtraRolesColumn, resolvePermissions } from "@/lib/auth/effective-permissions";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
-import type { SignInMethod } from "./sign-in-method";
+import { passkeyFactor, type SecondFactor, type SignInMethod } from "./sign-in-method";
 import { sealSessionClient } from "./client-fields";
 
 /**
@@ -52,6 +52,7 @@ const SESSION_ROW = {
   userAgentCiphertext: sql.placeholder("userAgentCiphertext"),
   ipCiphertext: sql.placeholder("ipCiphertext"),
   signInMethod: sql.placeholder("signInMethod"),
+  secondFactor: sql.placeholder("secondFactor"),
 };
 
 /** The sign-in's statements, built once per unit-of-work tx (lib/db/prepared.ts): every sign-in runs them. */
@@ -112,9 +113,10 @@ const insertSignedInSession = perTransaction((tx) => {
 });
 
 /**
- * A new session for the user, made by `method` (kept on the row: switching that way in off ends it).
- * `signedIn` (a sign-in that has just proved who this is) also sets the user's last sign-in to `now`, in
- * the same statement as the language.
+ * A new session for the user, made by `method` (kept on the row: switching that way in off ends it), with the
+ * `secondFactor` that proved the person besides it, if one did (kept: the ID token's amr says it, and removing
+ * that passkey ends the session). `signedIn` (a sign-in that has just proved who this is) also sets the user's
+ * last sign-in to `now`, in the same statement as the language.
  */
 export async function createSession(
   tx: Tx,
@@ -122,7 +124,7 @@ export async function createSession(
   method: SignInMethod,
   meta: RequestMeta,
   now = new Date(),
-  { signedIn = false }: { signedIn?: boolean } = {},
+  { signedIn = false, secondFactor = null }: { signedIn?: boolean; secondFactor?: SecondFactor | null } = {},
 ): Promise<string> {
   const id = crypto.randomBytes(24).toString("base64url");
   const row = {
@@ -133,6 +135,7 @@ export async function createSession(
     expiresAt: sessionEnd(now, now),
     ...sealSessionClient(id, { ip: meta.ip, userAgent: meta.userAgent?.slice(0, 512) ?? null }),
     signInMethod: method,
+    secondFactor,
   };
   // The language chosen on this browser becomes the person's, for the mail they get (lib/mail/language.ts).
   const locale = meta.locale ?? null;
@@ -295,6 +298,19 @@ export async function sessionSignedInAt(accountId: string, sessionId: string): P
   return row?.createdAt ?? null;
 }
 
+/** How a session's person signed in: when, the way in (sign_in_method) and the second factor (null: none, or unknown). */
+export type SessionSignIn = { signedInAt: Date; signInMethod: string | null; secondFactor: string | null };
+
+/** How the session's person signed in (./sign-in-method.ts), or null when it is gone: the ID token's auth_time, amr and acr say it. */
+export async function sessionSignIn(accountId: string, sessionId: string): Promise<SessionSignIn | null> {
+  const [row] = await db()
+    .select({ signedInAt: sessions.createdAt, signInMethod: sessions.signInMethod, secondFactor: sessions.secondFactor })
+    .from(sessions)
+    .where(and(eq(sessions.accountId, accountId), eq(sessions.id, sessionId)))
+    .limit(1);
+  return row ?? null;
+}
+
 export async function deleteSession(tx: Tx, accountId: string, sessionId: string): Promise<boolean> {
   const deleted = await tx
     .delete(sessions)
@@ -335,6 +351,25 @@ export async function deleteSessionsMadeBy(tx: Tx, accountId: string, method: st
     .where(and(eq(sessions.accountId, accountId), or(eq(sessions.signInMethod, method), and(isNull(sessions.signInMethod), inArray(sessions.userId, sourcesPeople)))))
     .returning({ userId: sessions.userId });
   return { sessions: deleted.length, userIds: [...new Set(deleted.map((d) => d.userId))] };
+}
+
+/**
+ * Ends the person's sessions signed in with the passkey `credentialId` (as first step or second: both keep it in
+ * sessions.second_factor), and their passkey sessions from before that column (which passkey it was is unknown:
+ * possibly this one), except `keepSessionId`. Returns how many ended.
+ */
+export async function deleteSessionsSignedInWith(tx: Tx, accountId: string, userId: string, credentialId: string, keepSessionId?: string): Promise<number> {
+  const conditions = [
+    eq(sessions.accountId, accountId),
+    eq(sessions.userId, userId),
+    or(eq(sessions.secondFactor, passkeyFactor(credentialId)), and(eq(sessions.signInMethod, "passkey"), isNull(sessions.secondFactor))),
+  ];
+  if (keepSessionId) conditions.push(ne(sessions.id, keepSessionId));
+  const deleted = await tx
+    .delete(sessions)
+    .where(and(...conditions))
+    .returning({ id: sessions.id });
+  return deleted.length;
 }
 
 /**

@@ -14,3 +14,17 @@ export function externalSignInMethod(kind: ExternalSignInKind, sourceId: string)
   // The proxy header is one source per account; its id adds nothing.
   return kind === "header" ? "header" : `${kind}:${sourceId}`;
 }
+
+/**
+ * What proved the person besides the first step, as sessions.second_factor keeps it: an authenticator app's code,
+ * a recovery code, or a passkey (by its credential id). A passwordless passkey sign-in keeps its passkey here too:
+ * with user verification it is both factors at once, and removing it ends the session either way
+ * (lib/mfa/passkeys.ts). Null: one factor, or a session from before the column (unknown).
+ */
+export type SecondFactor = "totp" | "recovery" | `passkey:${string}`;
+
+export const PASSKEY_FACTOR_PREFIX = "passkey:";
+
+export function passkeyFactor(credentialId: string): SecondFactor {
+  return `passkey:${credentialId}`;
+}

@@ -23,7 +23,8 @@ import { chooseAccountPage, consentPage, deviceViewerChangedPage, escapeHtml, me
 import { interactionPathOf, interactionUidOf, isAuthorizationResume, isExactProviderPath, ownsPath, PROVIDER_ROUTES } from "@/lib/oidc/paths";
 import { currentProvider, DEVICE_PATH, DISCOVERY_PATH, interactionPath, providerStatus, USER_CODE_SHAPE } from "@/lib/oidc/provider";
 import { currentScope, flushDeferredWrites, newRequestScope, oncePerRequest, runInRequestScope, SignedOutMeanwhile, type SignedInForApps } from "@/lib/oidc/request-scope";
-import { sessionSignedInAt } from "@/lib/sessions/sessions";
+import { sessionSignIn } from "@/lib/sessions/sessions";
+import { couldStepUp } from "./step-up";
 import { db } from "@/lib/db/database";
 import { findUserRow, signedInLabel } from "@/lib/users/records";
 import { signOutSession } from "@/lib/sessions/sign-out";
@@ -198,7 +199,7 @@ async function liveSession(req: IncomingMessage): Promise<string | null> {
 }
 
 /**
- * The request's live Latchkey session's user id (and how to read when it was signed in to) when it may sign in to
+ * The request's live Latchkey session's user id (and how to read when and how it was signed in to) when it may sign in to
  * apps as it is, or null: a person who must first choose a new password is sent to do so by the interaction, so a
  * silent sign-in can't pass them.
  */
@@ -207,7 +208,8 @@ async function signedInForApps(req: IncomingMessage): Promise<SignedInForApps | 
   if (!session || session.mustChangePassword) return null;
   return {
     userId: session.userId,
-    signedInAt: () => sessionSignedInAt(session.accountId, session.sessionId),
+    signIn: () => sessionSignIn(session.accountId, session.sessionId),
+    couldStepUp: (signIn) => couldStepUp(signIn, session.userId),
     label: async () => signedInLabel(await findUserRow(db(), session.accountId, session.userId)),
     session,
   };

@@ -10,7 +10,8 @@
  *    approval, outside the app's allowed groups): refused, the app is told
  *    access_denied;
  *  - the app asks for a fresh sign-in (prompt=login, or a max_age the session's
- *    sign-in is older than: lib/oidc/reauthentication.ts) and nobody signed in
+ *    sign-in is older than: lib/oidc/reauthentication.ts; or two factors where the
+ *    session has one and a new sign-in would give two: ./step-up.ts) and nobody signed in
  *    since the request began: /login again, where the page asks the signed-in
  *    person to confirm it's them (lib/sign-in/reauthentication.ts);
  *  - the app asks the person to choose the account (prompt=select_account)
@@ -30,11 +31,13 @@ import { APPLICATION_SIGN_IN } from "@/lib/applications/queries";
 import { recordEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db/database";
 import { grantedScopes } from "@/lib/oidc/grants";
-import { accountChoiceDue, reauthenticationDue, type ReauthenticationParams } from "@/lib/oidc/reauthentication";
+import { authenticationContext } from "@/lib/oidc/authentication-context";
+import { accountChoiceDue, type ReauthenticationParams } from "@/lib/oidc/reauthentication";
 import { whileSignedIn, writeInRequest } from "@/lib/oidc/request-scope";
 import { offeredScopes, personForApp } from "@/lib/oidc/provider";
-import { sessionSignedInAt } from "@/lib/sessions/sessions";
+import { sessionSignIn } from "@/lib/sessions/sessions";
 import { findUserRow, signedInLabel } from "@/lib/users/records";
+import { freshSignInDue } from "./step-up";
 
 export type AppSignInRequest = {
   provider: Provider;
@@ -158,9 +161,10 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
 
   // The person authenticated when their Latchkey session began, not now: the ID token's auth_time says so, and an
   // app asking for a newer sign-in than that gets one first (a new session, whose start is then the auth_time).
-  const signedInAt = await sessionSignedInAt(session.accountId, session.sessionId);
-  if (!signedInAt) return { kind: "sign_in" };
-  if (reauthenticationDue(request.reauthentication, signedInAt)) return { kind: "reauthenticate" };
+  const signIn = await sessionSignIn(session.accountId, session.sessionId);
+  if (!signIn) return { kind: "sign_in" };
+  const { signedInAt } = signIn;
+  if (await freshSignInDue(request.reauthentication, signIn, session.userId)) return { kind: "reauthenticate" };
   const signedInAs = async () => signedInLabel(await findUserRow(db(), app.accountId, session.userId));
   if (!answerIsTheirs || accountChoiceDue(request.reauthentication, signedInAt, request.answered === true)) {
     return { kind: "choose_account", appName: app.name, signedInAs: await signedInAs(), shownTo };
@@ -185,9 +189,11 @@ export async function decideAppSignIn(request: AppSignInRequest): Promise<AppSig
   const grantId = await grantFor(provider, session, app.clientId, scopes, request.grantId);
   await record(app, session.userId, APPLICATION_SIGN_IN, { scopes }, meta);
   const ts = Math.floor(signedInAt.getTime() / 1000);
+  // How the session was signed in to (the ID token's acr and amr: lib/oidc/authentication-context.ts).
+  const { acr, amr } = authenticationContext(signIn);
   return {
     kind: "finish",
     // select_account: the person chose this account, or wasn't asked to (the provider's prompt is then resolved).
-    result: { login: { accountId: session.userId, remember: true, ts }, consent: { grantId }, select_account: {} },
+    result: { login: { accountId: session.userId, remember: true, ts, acr, amr }, consent: { grantId }, select_account: {} },
   };
 }

@@ -151,7 +151,9 @@ describe("oidcc-server and oidcc-codereuse", () => {
     const [header] = tokens.id_token.split(".", 1).map((part) => JSON.parse(Buffer.from(part, "base64url").toString()) as { alg: string; kid: string });
     const claims = claimsOf(tokens.id_token);
     expect(claims).toMatchObject({ iss: base, aud: web.clientId, sub: owner.id, nonce: "n0nce", email: "owner@example.com" });
-    expect(Object.keys(claims).sort()).toEqual(["at_hash", "aud", "email", "email_verified", "exp", "iat", "iss", "nonce", "sub"]);
+    // acr and amr (how the person signed in: lib/oidc/authentication-context.ts) come with openid, as sub does.
+    expect(Object.keys(claims).sort()).toEqual(["acr", "amr", "at_hash", "aud", "email", "email_verified", "exp", "iat", "iss", "nonce", "sub"]);
+    expect(claims).toMatchObject({ acr: "urn:latchkey:acr:one-factor", amr: ["pwd"] });
     const jwks = (await (await fetch(`${base}/oidc/jwks`)).json()) as { keys: Array<Record<string, string>> };
     const key = jwks.keys.find((k) => k.kid === header.kid);
     expect(key).toMatchObject({ alg: "RS256", use: "sig" });

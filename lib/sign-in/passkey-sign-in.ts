@@ -34,6 +34,7 @@ import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { addressLimitKey } from "@/lib/security/address-key";
 import { NotThePerson, notThePerson, recordNotThePerson } from "@/lib/sessions/only-person";
 import { createSession } from "@/lib/sessions/sessions";
+import { passkeyFactor } from "@/lib/sessions/sign-in-method";
 import { instanceAccountId } from "@/lib/instance/account";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
 import { passkeyByCredentialId, verifyAssertion } from "@/lib/mfa/passkey-records";
@@ -143,7 +144,8 @@ export async function signInWithPasskey(
       await recordNotThePerson(tx, accountId, someoneElse, { method: "passkey" }, meta, now);
       return someoneElse;
     }
-    const sessionId = await createSession(tx, user, "passkey", meta, now, { signedIn: true });
+    // The passkey is the session's record of both factors (user verification): removing it ends the session.
+    const sessionId = await createSession(tx, user, "passkey", meta, now, { signedIn: true, secondFactor: passkeyFactor(passkey.credentialId) });
     await recordEvent(tx, { accountId, action: "mfa.factor.used", actor: who, target: who, details: { factor: "passkey", passkey_id: passkey.id, passwordless: true }, meta, at: now });
     await recordEvent(tx, {
       accountId,

@@ -16,14 +16,14 @@ import { HEADER_IDP_ID, ldapSourceRow } from "@/lib/idp/records";
 import { signInOptions } from "@/lib/idp/sign-in-options";
 import { liveInteraction } from "@/lib/oidc/interactions";
 import { interactionUidOf } from "@/lib/oidc/paths";
-import { reauthenticationDue } from "@/lib/oidc/reauthentication";
-import { sessionSignedInAt } from "@/lib/sessions/sessions";
+import { sessionSignIn } from "@/lib/sessions/sessions";
 import { passkeyRowsOf } from "@/lib/mfa/passkey-records";
 import { findUserRow, openIdentity } from "@/lib/users/records";
 import { publicOrigin } from "@/lib/http/request-meta";
 import { browserSession } from "./browser-session";
 import { callbackUrlCookie, interactionCallbackPath } from "./interaction-callback";
 import { passkeySignInAvailable } from "./passkey-sign-in";
+import { freshSignInDue } from "./step-up";
 
 export type ConfirmSignIn = {
   appName: string;
@@ -47,8 +47,8 @@ export async function confirmSignInFor(actor: SessionActor, callbackUrl: string,
   const interaction = await liveInteraction(uid, now);
   if (!interaction) return null;
   const params = (interaction.params ?? {}) as Record<string, unknown>;
-  const signedInAt = await sessionSignedInAt(actor.accountId, actor.sessionId);
-  if (!signedInAt || !reauthenticationDue({ params, startedAt: interaction.iat }, signedInAt, now)) return null;
+  const signIn = await sessionSignIn(actor.accountId, actor.sessionId);
+  if (!signIn || !(await freshSignInDue({ params, startedAt: interaction.iat }, signIn, actor.userId, now))) return null;
   const app = typeof params.client_id === "string" ? await findApplicationByClientId(params.client_id) : null;
   const row = await findUserRow(db(), actor.accountId, actor.userId);
   if (!app || app.accountId !== actor.accountId || !row) return null;
