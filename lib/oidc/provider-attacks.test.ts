@@ -6,6 +6,8 @@
  * jar as the browser, plain HTTP as the apps. Reviews 14, 16, 30 and 42 hold the rest (see there).
  */
 import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { SignJWT, UnsecuredJWT, importJWK, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApplication, rotateApplicationSecret } from "@/lib/applications/applications";
@@ -14,6 +16,8 @@ import { createGroup } from "@/lib/groups/groups";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { setUserGroups } from "@/lib/groups/membership";
 import { groupInputSchema } from "@/lib/groups/schemas";
+import { PEER_HEADER } from "@/lib/http/request-meta";
+import { oidcFailuresClientLimit, oidcFailuresIpLimit } from "@/lib/security/limits";
 import { createUser, META, startSession } from "@/test/factories";
 import { browseWithin, keepCookies, signedInJar } from "@/test/provider-browser";
 import { startProviderServer } from "@/test/provider-server";
@@ -406,5 +410,106 @@ describe("a client secret's life", () => {
     expect(old.status).toBe(401);
     const fresh = await fetch(`${base}/oidc/token/introspection`, { method: "POST", headers: { authorization: basic({ ...app, secret: clientSecret! }), "content-type": FORM }, body: new URLSearchParams({ token: "x" }) });
     expect(fresh.status).toBe(200);
+  });
+});
+
+describe("request objects, request_uri, PAR and registration: off, and nothing is fetched", () => {
+  it("a request_uri naming an internal address is refused without a connection to it; PAR and registration are not served", async () => {
+    let connections = 0;
+    const internal = http.createServer((_req, res) => res.end("eyJhbGciOiJub25lIn0.e30."));
+    internal.on("connection", () => (connections += 1));
+    await new Promise<void>((resolve) => internal.listen(0, "127.0.0.1", resolve));
+    const at = `http://127.0.0.1:${(internal.address() as AddressInfo).port}/request.jwt`;
+    try {
+      const { jar } = await signedInJar(owner);
+      const attempts: Record<string, string>[] = [{ request_uri: at }, { request_uri: "http://169.254.169.254/latest/meta-data/" }, { request: "eyJhbGciOiJub25lIn0.eyJyZWRpcmVjdF91cmkiOiJodHRwczovL2V2aWwuZXhhbXBsZS8ifQ." }];
+      for (const params of attempts) {
+        const { left } = await browseWithin(base, authorizationUrl(wiki, params), jar);
+        expect(`${left?.origin}${left?.pathname}`).toBe(REDIRECT);
+        expect(left?.searchParams.get("error")).toMatch(/^request(_uri)?_not_supported$/);
+        expect(left?.searchParams.get("code")).toBeNull();
+      }
+      expect(connections).toBe(0);
+      const discovery = (await (await fetch(`${base}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+      expect(discovery).not.toHaveProperty("pushed_authorization_request_endpoint");
+      expect(discovery).not.toHaveProperty("registration_endpoint");
+      expect(discovery.request_uri_parameter_supported).not.toBe(true);
+      for (const path of ["/oidc/request", "/oidc/reg"]) {
+        const res = await fetch(`${base}${path}`, { method: "POST", headers: { authorization: basic(wiki), "content-type": "application/json" }, body: JSON.stringify({ redirect_uris: ["https://evil.example/"] }) });
+        expect(res.status, path).toBeGreaterThanOrEqual(400);
+        expect(res.status, path).not.toBe(500);
+      }
+    } finally {
+      await new Promise<void>((resolve) => internal.close(() => resolve()));
+    }
+  });
+});
+
+describe("a device app that requires consent", () => {
+  it("Approve on /device leads to the question, naming what the device would keep (offline access), and no token before it is answered", async () => {
+    const cli = await register({ name: "Backup CLI", type: "device", require_consent: true });
+    const res = await fetch(`${base}/oidc/device/auth`, { method: "POST", headers: { "content-type": FORM }, body: new URLSearchParams({ client_id: cli.clientId, scope: "openid offline_access email" }) });
+    const started = (await res.json()) as { device_code: string; user_code: string };
+    const { jar } = await signedInJar(owner);
+    const input = await fetch(`${base}/device`, { headers: { cookie: jar.join("; ") } });
+    keepCookies(jar, input);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await input.text())![1];
+    const confirmRes = await fetch(`${base}/device`, { method: "POST", headers: { cookie: jar.join("; "), "content-type": FORM }, body: new URLSearchParams({ xsrf, user_code: started.user_code }) });
+    keepCookies(jar, confirmRes);
+    const confirm = await confirmRes.text();
+    const action = /formaction="([^"]+)"/.exec(confirm)![1].replace(/&amp;/g, "&");
+    const xsrf2 = /name="xsrf" value="([^"]+)"/.exec(confirm)![1];
+    const approved = await browseWithin(base, new URL(action, base), jar, { method: "POST", headers: { "content-type": FORM }, body: new URLSearchParams({ xsrf: xsrf2, user_code: started.user_code, confirm: "yes" }) });
+    expect(approved.body).toContain("Stay signed in when you are away");
+    const poll = await fetch(`${base}/oidc/token`, { method: "POST", headers: { "content-type": FORM }, body: new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: started.device_code, client_id: cli.clientId }) });
+    expect(((await poll.json()) as Record<string, string>).access_token).toBeUndefined();
+  });
+});
+
+describe("an app locked out by someone else's failures (review 46's finding)", () => {
+  /** Enough failures for `clientId`, each address staying under its own limit, as an attacker with a few addresses sends them. */
+  async function failuresFrom(send: (peer: string) => Promise<Response>, prefix: string) {
+    const perAddress = oidcFailuresIpLimit().points - 1;
+    for (let sent = 0, i = 0; sent < oidcFailuresClientLimit().points; i += 1) {
+      const peer = `${prefix}.${i}`;
+      for (let n = 0; n < perAddress && sent < oidcFailuresClientLimit().points; n += 1, sent += 1) await send(peer);
+    }
+  }
+
+  it("a web app's made-up secrets from a few addresses: its failures are refused (429), its own secret still works", async () => {
+    const app = await register({ name: "Locked", type: "web", redirect_uris: [REDIRECT] });
+    const introspect = (peer: string, secret: string) =>
+      fetch(`${base}/oidc/token/introspection`, { method: "POST", headers: { authorization: basic(app, secret), "content-type": FORM, [PEER_HEADER]: peer }, body: new URLSearchParams({ token: "x" }) });
+    await failuresFrom((peer) => introspect(peer, "lks_made-up"), "198.51.100");
+    expect((await introspect("203.0.113.50", "lks_made-up")).status).toBe(429);
+    // The app itself, from its own address: answered.
+    expect((await introspect("203.0.113.51", app.secret)).status).toBe(200);
+    const { jar } = await signedInJar(owner);
+    const { left } = await browseWithin(base, authorizationUrl(app), jar);
+    const res = await fetch(`${base}/oidc/token`, { method: "POST", headers: { authorization: basic(app), "content-type": FORM, [PEER_HEADER]: "203.0.113.51" }, body: new URLSearchParams({ grant_type: "authorization_code", code: left!.searchParams.get("code")!, redirect_uri: REDIRECT }) });
+    expect(((await res.json()) as Record<string, string>).access_token).toBeTruthy();
+  });
+
+  it("a device app's made-up device codes from a few addresses: a real device's poll still gets its tokens", async () => {
+    const cli = await register({ name: "Fleet CLI", type: "device" });
+    const poll = (peer: string, deviceCode: string) =>
+      fetch(`${base}/oidc/token`, { method: "POST", headers: { "content-type": FORM, [PEER_HEADER]: peer }, body: new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: deviceCode, client_id: cli.clientId }) });
+    await failuresFrom((peer) => poll(peer, crypto.randomBytes(32).toString("base64url")), "192.0.2");
+    expect((await poll("203.0.113.60", "made-up")).status).toBe(429);
+    const res = await fetch(`${base}/oidc/device/auth`, { method: "POST", headers: { "content-type": FORM, [PEER_HEADER]: "203.0.113.61" }, body: new URLSearchParams({ client_id: cli.clientId, scope: "openid" }) });
+    expect(res.status).toBe(200);
+    const started = (await res.json()) as { device_code: string; user_code: string };
+    const { jar } = await signedInJar(owner);
+    const input = await fetch(`${base}/device`, { headers: { cookie: jar.join("; ") } });
+    keepCookies(jar, input);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await input.text())![1];
+    const confirmRes = await fetch(`${base}/device`, { method: "POST", headers: { cookie: jar.join("; "), "content-type": FORM }, body: new URLSearchParams({ xsrf, user_code: started.user_code }) });
+    keepCookies(jar, confirmRes);
+    const confirm = await confirmRes.text();
+    const action = /formaction="([^"]+)"/.exec(confirm)![1].replace(/&amp;/g, "&");
+    const xsrf2 = /name="xsrf" value="([^"]+)"/.exec(confirm)![1];
+    await browseWithin(base, new URL(action, base), jar, { method: "POST", headers: { "content-type": FORM }, body: new URLSearchParams({ xsrf: xsrf2, user_code: started.user_code, confirm: "yes" }) });
+    const tokens = (await (await poll("203.0.113.61", started.device_code)).json()) as Record<string, string>;
+    expect(tokens.access_token).toBeTruthy();
   });
 });
