@@ -18,6 +18,7 @@ import { setUserGroups } from "@/lib/groups/membership";
 import { groupInputSchema } from "@/lib/groups/schemas";
 import { PEER_HEADER } from "@/lib/http/request-meta";
 import { oidcFailuresClientLimit, oidcFailuresIpLimit } from "@/lib/security/limits";
+import { authenticateAccessToken } from "@/lib/tokens/access-tokens";
 import { createUser, META, startSession } from "@/test/factories";
 import { browseWithin, keepCookies, signedInJar } from "@/test/provider-browser";
 import { startProviderServer } from "@/test/provider-server";
@@ -511,5 +512,36 @@ describe("an app locked out by someone else's failures (review 46's finding)", (
     await browseWithin(base, new URL(action, base), jar, { method: "POST", headers: { "content-type": FORM }, body: new URLSearchParams({ xsrf: xsrf2, user_code: started.user_code, confirm: "yes" }) });
     const tokens = (await (await poll("203.0.113.61", started.device_code)).json()) as Record<string, string>;
     expect(tokens.access_token).toBeTruthy();
+  });
+});
+
+describe("what the provider's pages and answers reflect", () => {
+  const XSS = `"><script>alert(1)</script><img src=x onerror=alert(2)>`;
+  const raw = (html: string) => html.includes("<script>alert(1)") || html.includes("onerror=alert(2)>");
+
+  it("a state, a redirect URI and a user code carrying markup are escaped on the form_post answer, the error page and /device", async () => {
+    const { jar } = await signedInJar(owner);
+    const posted = await browseWithin(base, authorizationUrl(wiki, { response_mode: "form_post", state: XSS }), jar);
+    expect(posted.body).toContain('name="code"');
+    expect(raw(posted.body)).toBe(false);
+    const refused = await browseWithin(base, authorizationUrl(wiki, { redirect_uri: `https://app.example/${XSS}` }), jar, { headers: { accept: "text/html" } });
+    expect(refused.status).toBe(400);
+    expect(raw(refused.body)).toBe(false);
+    const device = await fetch(`${base}/device?${new URLSearchParams({ user_code: XSS })}`, { headers: { cookie: jar.join("; ") } });
+    expect(raw(await device.text())).toBe(false);
+  });
+
+  it("a refresh token or an ID token presented as the bearer at userinfo is refused", async () => {
+    const cli = await register({ name: "Bearer CLI", type: "web", redirect_uris: [REDIRECT] });
+    const { jar } = await signedInJar(owner);
+    const { left } = await browseWithin(base, authorizationUrl(cli, { scope: "openid offline_access", prompt: "consent" }), jar);
+    const tokens = await token(cli, { grant_type: "authorization_code", code: left!.searchParams.get("code")!, redirect_uri: REDIRECT });
+    expect(tokens.body.refresh_token).toBeTruthy();
+    for (const bearer of [tokens.body.refresh_token, tokens.body.id_token]) {
+      expect((await fetch(`${base}/oidc/me`, { headers: { authorization: `Bearer ${bearer}` } })).status).toBe(401);
+    }
+    expect((await fetch(`${base}/oidc/me`, { headers: { authorization: `Bearer ${tokens.body.access_token}` } })).status).toBe(200);
+    // An app's tokens are no key to Latchkey's own REST API (its bearer is a personal access token, lkp_…).
+    for (const bearer of [tokens.body.access_token, tokens.body.refresh_token, tokens.body.id_token]) expect(await authenticateAccessToken(bearer)).toBeNull();
   });
 });
