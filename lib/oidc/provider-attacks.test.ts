@@ -545,3 +545,27 @@ describe("what the provider's pages and answers reflect", () => {
     for (const bearer of [tokens.body.access_token, tokens.body.refresh_token, tokens.body.id_token]) expect(await authenticateAccessToken(bearer)).toBeNull();
   });
 });
+
+describe("scopes asked silently", () => {
+  it("an app that requires consent can't widen its grant with prompt=none: consent_required for email, groups, roles; offline_access dropped", async () => {
+    const app = await register({ name: "Careful", type: "web", redirect_uris: [REDIRECT], require_consent: true });
+    const { jar } = await signedInJar(owner);
+    // The person's first sign-in: the consent question for openid alone, allowed.
+    const first = await browseWithin(base, authorizationUrl(app), jar);
+    expect(first.left).toBeUndefined();
+    const action = /<form method="post" action="([^"]+)">/.exec(first.body)![1];
+    const shownTo = /name="shown_to" value="([^"]*)"/.exec(first.body)![1];
+    const allowed = await browseWithin(base, new URL(action, base), jar, { method: "POST", headers: { "content-type": FORM }, body: new URLSearchParams({ shown_to: shownTo, choice: "allow" }) });
+    expect(allowed.left?.searchParams.get("code")).toBeTruthy();
+    for (const scope of ["openid email", "openid groups roles", "openid email offline_access"]) {
+      const { left } = await browseWithin(base, authorizationUrl(app, { scope, prompt: "none" }), jar);
+      expect(left?.searchParams.get("code"), scope).toBeNull();
+      expect(left?.searchParams.get("error"), scope).toBe("consent_required");
+    }
+    // offline_access alone is dropped without prompt=consent (OpenID Connect Core §11): the code is the one allowed.
+    const { left } = await browseWithin(base, authorizationUrl(app, { scope: "openid offline_access", prompt: "none" }), jar);
+    const tokens = await token(app, { grant_type: "authorization_code", code: left!.searchParams.get("code")!, redirect_uri: REDIRECT });
+    expect(tokens.body.scope).toBe("openid");
+    expect(tokens.body.refresh_token).toBeUndefined();
+  });
+});
