@@ -569,3 +569,23 @@ describe("scopes asked silently", () => {
     expect(tokens.body.refresh_token).toBeUndefined();
   });
 });
+
+describe("what /device tells the person before Approve (review 46's finding)", () => {
+  it("what the device would get is listed (offline access, email, groups) for an app that asks no consent; in German too", async () => {
+    const cli = await register({ name: "Sync CLI", type: "device" });
+    const res = await fetch(`${base}/oidc/device/auth`, { method: "POST", headers: { "content-type": FORM }, body: new URLSearchParams({ client_id: cli.clientId, scope: "openid email groups offline_access made-up" }) });
+    const started = (await res.json()) as { user_code: string };
+    for (const [language, expected] of [
+      ["en", ["Approving gives <strong>Sync CLI</strong>:", "Your email address", "The names of your groups", "Stay signed in when you are away"]],
+      ["de", ["Wenn Sie zustimmen, erhält <strong>Sync CLI</strong>:"]],
+    ] as const) {
+      const { jar } = await signedInJar(owner);
+      const input = await fetch(`${base}/device`, { headers: { cookie: jar.join("; "), "accept-language": language } });
+      keepCookies(jar, input);
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(await input.text())![1];
+      const confirm = await (await fetch(`${base}/device`, { method: "POST", headers: { cookie: jar.join("; "), "content-type": FORM, "accept-language": language }, body: new URLSearchParams({ xsrf, user_code: started.user_code }) })).text();
+      for (const text of expected) expect(confirm).toContain(text);
+      expect(confirm).not.toContain("made-up");
+    }
+  });
+});
