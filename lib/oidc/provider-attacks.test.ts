@@ -577,7 +577,7 @@ describe("what /device tells the person before Approve (review 46's finding)", (
     const started = (await res.json()) as { user_code: string };
     for (const [language, expected] of [
       ["en", ["Approving gives <strong>Sync CLI</strong>:", "Your email address", "The names of your groups", "Stay signed in when you are away"]],
-      ["de", ["Wenn Sie zustimmen, erhält <strong>Sync CLI</strong>:"]],
+      ["de", ["Wenn Sie bestätigen, erhält <strong>Sync CLI</strong>:", "Ihre E-Mail-Adresse"]],
     ] as const) {
       const { jar } = await signedInJar(owner);
       const input = await fetch(`${base}/device`, { headers: { cookie: jar.join("; "), "accept-language": language } });
