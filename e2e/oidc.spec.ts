@@ -69,8 +69,11 @@ test("device flow: the CLI polls while the person enters its code on /device, se
   await enterDeviceCode(page, started.user_code);
 
   await expect(page.getByRole("heading", { name: "Approve the device?" })).toBeVisible();
-  await expect(page.getByText("NetBird CLI")).toBeVisible();
+  await expect(page.getByText("NetBird CLI asks to sign in as you")).toBeVisible();
   await expect(page.getByText(started.user_code)).toBeVisible();
+  // What approving gives the device, in the consent page's words, before Approve (review 46).
+  await expect(page.getByText("Approving gives NetBird CLI:")).toBeVisible();
+  await expect(page.getByRole("listitem")).toHaveText(["Know who you are (your user ID in Latchkey)", "Your name and username", "Your email address", "Stay signed in when you are away"]);
   await expectAxeClean(page);
   await page.emulateMedia({ colorScheme: "dark" });
   await page.screenshot({ path: test.info().outputPath("device-confirm-dark-390.png"), fullPage: true });

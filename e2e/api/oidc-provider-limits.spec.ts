@@ -3,9 +3,11 @@
  * authentication (a wrong secret) and unknown device codes at the token,
  * introspection, revocation and device-authorization endpoints count per
  * client address (30 per 15 minutes) and per client (100); user codes on
- * /device that match no device count per address (20). Past a limit: 429 in
- * OAuth's error shape with Retry-After, whatever the request presents, so the
- * next guess can't succeed. Successful requests are never counted.
+ * /device that match no device count per address (20). Past an address's
+ * limit: 429 in OAuth's error shape with Retry-After, whatever the request
+ * presents, so the next guess from it can't succeed; past a client's, its
+ * failures are (its own requests that authenticate go on: review 46).
+ * Successful requests are never counted.
  *
  * A fresh server for this file, behind a "proxy" on loopback (TRUST_PROXY),
  * so each test plays its own client addresses with X-Forwarded-For.
@@ -104,15 +106,18 @@ test("30 wrong secrets from one address, then that address is refused everywhere
   expect(elsewhere.body.active).toBe(false);
 });
 
-test("100 wrong secrets for one app from many addresses, then that app is refused from any address; other apps still answer", async () => {
+test("100 wrong secrets for one app from many addresses, then that app's failures are refused from any address, and its own secret still works (review 46); other apps still answer", async () => {
   const wrong = basic(other.client_id, "lks_not-the-secret-of-this-app-at-all-0000");
   for (let i = 0; i < 100; i++) {
     const res = await post("/oidc/token/introspection", `203.0.113.${Math.floor(i / 20) + 1}`, { token: "x" }, wrong);
     expect(res.status, `attempt ${i + 1}: ${res.text}`).toBe(401);
   }
-  expectLimited(await post("/oidc/token/introspection", "203.0.113.99", { token: "x" }, basic(other.client_id, other.client_secret!)), "the app's right secret from a fresh address");
+  expectLimited(await post("/oidc/token/introspection", "203.0.113.97", { token: "x" }, wrong), "the 101st wrong secret, from a fresh address");
   // The secret sent in the form (client_secret_post) is the same client.
-  expectLimited(await post("/oidc/token/introspection", "203.0.113.98", { token: "x", client_id: other.client_id, client_secret: other.client_secret! }), "client_secret_post");
+  expectLimited(await post("/oidc/token/introspection", "203.0.113.98", { token: "x", client_id: other.client_id, client_secret: "lks_also-not-it" }), "client_secret_post");
+  // The client_id is no secret: whoever sent those failures must not lock the app itself out (no sign-in, no refresh).
+  const itself = await post("/oidc/token/introspection", "203.0.113.99", { token: "x" }, basic(other.client_id, other.client_secret!));
+  expect(itself.status, itself.text).toBe(200);
   const unaffected = await post("/oidc/token/introspection", "203.0.113.99", { token: "x" }, basic(web.client_id, web.client_secret!));
   expect(unaffected.status, unaffected.text).toBe(200);
 });

@@ -3,7 +3,7 @@
  * shared by the dashboard's forms and the REST API. Redirect URIs are compared
  * exactly by the provider, so they are validated here as they will be matched:
  * absolute, https (http only on loopback), no fragment, no wildcard, no
- * credentials.
+ * credentials, and written as the address a browser goes to (ASCII: review 46).
  */
 import { z } from "zod";
 import { textError } from "@/lib/http/text-input";
@@ -41,12 +41,20 @@ export function pkceRequired(type: (typeof APPLICATION_TYPES)[number]): boolean 
 /** Why a redirect URI can't be registered: the English words after the address, and the catalog key of the whole sentence. */
 type RedirectUriIssue = { problem: string; key: ServerMessageKey };
 
+const NOT_ASCII = "must be written in plain ASCII, as the browser's address bar shows it: an internationalised host in its xn-- form, other characters percent-encoded";
+
 const HTTPS_ONLY: RedirectUriIssue = { problem: "must use https:// (http:// only for 127.0.0.1, [::1] or localhost)", key: "redirectUriHttps" };
 
 function redirectUriIssue(value: string): RedirectUriIssue | null {
   if (value.length === 0) return { problem: "is empty", key: "redirectUriEmpty" };
   if (value.length > REDIRECT_URI_MAX_LENGTH) return { problem: `is longer than ${REDIRECT_URI_MAX_LENGTH} characters`, key: "redirectUriTooLong" };
   if (/\s/.test(value)) return { problem: "contains a space", key: "redirectUriSpace" };
+  // What the owner reads in the list must be where the code goes. oidc-provider compares the addresses as a browser
+  // parses them (WHATWG URL), which turns a Cyrillic "а" into xn--pp-7ka.example, a backslash into a slash
+  // ("app.example\@evil.example" is app.example) and drops a control character at either end: a URI is ASCII
+  // (RFC 3986 §2), so an internationalised host is written in its xn-- form and other characters percent-encoded.
+  if (value.includes("\\")) return { problem: "can't contain a backslash (\\): browsers read it as /", key: "redirectUriBackslash" };
+  if (/[^\x21-\x7e]/.test(value)) return { problem: NOT_ASCII, key: "redirectUriNotAscii" };
   if (value.includes("#")) return { problem: "can't contain a fragment (#…)", key: "redirectUriFragment" };
   if (value.includes("*")) return { problem: "can't contain a wildcard: register each address exactly", key: "redirectUriWildcard" };
   let url: URL;

@@ -21,15 +21,14 @@
  *    authorization request) counts against the client address whatever its
  *    answer: each stores a row (oidcFlowStartsIpLimit). A session cookie that
  *    doesn't resolve to a live session is no session.
- * Otherwise only failures are counted (a write). A request checks that its address and
- * its client have not used up their limit (no write) when the provider looks
- * the client up, judging the counters read with the request's cache versions
- * (./request-start.ts: the address and the client its Basic credentials name,
- * one round trip for both reads) or reading them then (a client named in the
- * body); a request that presents no client has its address checked after the
- * provider's answer. Past a limit every
- * request of that address or client is refused, whatever it presents, until
- * the window passes: 429 in OAuth's error shape
+ * Otherwise only failures are counted (a write). A request checks that its address has
+ * not used up its limit (no write) when the provider looks the client up, judging
+ * the counter read with the request's cache versions (./request-start.ts, one
+ * round trip); a request that presents no client has its address checked after
+ * the provider's answer. Past a limit every request of that address is refused,
+ * whatever it presents, until the window passes; past a client's, its failures
+ * are (an app that authenticates is never held up by others' failures: review
+ * 46). Refused: 429 in OAuth's error shape
  * ({"error":"temporarily_unavailable","error_description":…}) with
  * Retry-After, or the /device page saying so.
  */
@@ -46,7 +45,7 @@ import { tooManyAttemptsPage, viewerFor, type TooManyCause } from "./pages";
 import { DEVICE_CODE_GRANT, DEVICE_PATH, OIDC_PREFIX } from "./provider";
 import { PROVIDER_ROUTES } from "./paths";
 import { currentScope } from "./request-scope";
-import { basicCredentials, CLIENT_AUTH_ENDPOINTS } from "./basic-credentials";
+import { CLIENT_AUTH_ENDPOINTS } from "./basic-credentials";
 
 /** The provider's own error type, so its error handler answers in OAuth's shape with this status. */
 class TooManyAttempts extends errors.CustomOIDCProviderError {
@@ -62,17 +61,13 @@ function addressOf(requestHeaders: IncomingHttpHeaders): string {
 }
 
 /**
- * The guessing limits' counters an app's request will be checked against, known before the provider
- * runs: its address's and, with Basic client credentials, its client's. The request reads them with
- * its cache versions (./request-scope.ts); a client the provider finds elsewhere (the body) is read
- * when it is looked up, so a wrong guess here costs one read, never a check.
+ * The guessing limits' counter an app's request will be checked against, known before the provider
+ * runs: its address's (a client's own count refuses only its failures, after they fail). The request
+ * reads it with its cache versions (./request-scope.ts).
  */
 export function countersToReadAhead(method: string | undefined, pathname: string, headers: IncomingHttpHeaders): string[] {
   if (method !== "POST" || !CLIENT_AUTH_ENDPOINTS.has(pathname)) return [];
-  const keys = [counterKey(oidcFailuresIpLimit(), addressOf(headers))];
-  const clientId = basicCredentials(headers.authorization)?.clientId;
-  if (clientId) keys.push(counterKey(oidcFailuresClientLimit(), clientId));
-  return keys;
+  return [counterKey(oidcFailuresIpLimit(), addressOf(headers))];
 }
 
 function oauthError(ctx: KoaContextWithOIDC): string | undefined {
@@ -186,19 +181,20 @@ async function limitAttempts(ctx: KoaContextWithOIDC, next: () => Promise<void>,
 
   if (!CLIENT_AUTH_ENDPOINTS.has(ctx.path)) return next();
   const address = addressOf(ctx.req.headers);
-  // The client_id is known once the provider has read the body: it looks the client up (./clients.ts) and asks here
-  // first. The address is checked in the same read as the first client (one read per request, not two).
+  // The address is checked when the provider first looks a client up (./clients.ts asks here first), in the same read
+  // as the request's cache versions (one read per request, not two). A client's own count is not checked before it
+  // authenticates (review 46): its client_id is no secret (every authorization URL carries it), so refusing all of
+  // its requests past the count let anyone with a few addresses lock an app out of the token endpoint (no sign-in, no
+  // refresh, for everyone) with made-up secrets or device codes, renewable every 15 minutes, while guessing a
+  // secret or a device code (178 and 256 random bits) was never within reach. Past its count, the client's failures
+  // are answered 429 (below), and a request that authenticates goes on.
   let refusal: RateLimited | undefined;
   let addressChecked = false;
-  const checked = new Set<string>();
-  scope.beforeClient = async (clientId) => {
-    if (checked.has(clientId)) return;
-    checked.add(clientId);
-    const checks: Array<[RateLimit, string]> = addressChecked ? [] : [[oidcFailuresIpLimit(), address]];
-    checks.push([oidcFailuresClientLimit(), clientId]);
+  scope.beforeClient = async () => {
+    if (addressChecked) return;
     addressChecked = true;
     try {
-      await assertRateLimitsNotExhausted(checks, scope.startCounters);
+      await assertRateLimitsNotExhausted([[oidcFailuresIpLimit(), address]], scope.startCounters);
     } catch (err) {
       if (!(err instanceof RateLimited)) throw err;
       refusal = err;

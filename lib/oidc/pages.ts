@@ -233,16 +233,22 @@ export function deviceApproveAction(userCode: string, shownTo: string): string {
   return `${DEVICE_PATH}?${new URLSearchParams({ shown_to: shownTo, user_code: userCode })}`;
 }
 
-/** "Approve the device?" naming the app, showing the code to compare, where and when the device asked, and who is signed in. */
-export function deviceConfirmPage(viewer: Viewer, form: string, name: string, userCode: string, asked?: DeviceRequest, signedIn: DeviceViewer = NOBODY): string {
+/**
+ * "Approve the device?" naming the app, showing the code to compare, where and when the device asked, and who is
+ * signed in. `scopes` (the offered ones the device asked for) are listed whether or not the app
+ * asks consent: a person sent someone else's code is told, before Approve, that the device would stay signed in and
+ * see their email (review 46).
+ */
+export function deviceConfirmPage(viewer: Viewer, form: string, name: string, userCode: string, asked?: DeviceRequest, signedIn: DeviceViewer = NOBODY, scopes: readonly string[] = []): string {
   const t = textsFor(viewer);
   const app = appLabel(name);
+  const gets = scopes.length > 0 ? `<p>${richText(t, "deviceConfirm.gets", { app })}</p>${scopeList(viewer, t, scopes)}` : "";
   const where = asked?.address ? `<p>${richText(t, "deviceConfirm.asked", { address: asked.address, minutes: asked.minutesAgo })}</p>` : "";
   const warning = asked?.address && !asked.sameNetwork ? `<p role="alert">${escapeHtml(t("deviceConfirm.otherNetwork"))}</p>` : "";
   return page(
     viewer,
     t("deviceConfirm.title"),
-    `<h1>${escapeHtml(t("deviceConfirm.heading"))}</h1><p>${richText(t, "deviceConfirm.body", { app })}</p><p class="code">${escapeHtml(userCode)}</p>${where}${warning}${signedInLine(viewer, t, signedIn.label)}${form}
+    `<h1>${escapeHtml(t("deviceConfirm.heading"))}</h1><p>${richText(t, "deviceConfirm.body", { app })}</p><p class="code">${escapeHtml(userCode)}</p>${gets}${where}${warning}${signedInLine(viewer, t, signedIn.label)}${form}
     <button type="submit" form="op.deviceConfirmForm" formaction="${escapeHtml(deviceApproveAction(userCode, signedIn.userId))}" autofocus>${escapeHtml(t("deviceConfirm.approve"))}</button>
     <button type="submit" form="op.deviceConfirmForm" value="yes" name="abort" class="secondary">${escapeHtml(t("deviceConfirm.deny"))}</button>`,
   );
@@ -285,10 +291,8 @@ function signedInLine(viewer: Viewer, t: ReturnType<typeof textsFor>, signedInAs
   return person ? `<p>${richText(t, "refused.signedInAs", { who: person, instance: viewer.instanceName })}</p>` : "";
 }
 
-/** The consent question: which app, what it would see, and who is answering. */
-export function consentPage(viewer: Viewer, answer: AnswerTo, name: string, scopes: string[], signedInAs: string): string {
-  const t = textsFor(viewer);
-  const app = appLabel(name);
+/** What an app would get, one line per scope in the person's words (the consent question's list, and /device's). */
+function scopeList(viewer: Viewer, t: ReturnType<typeof textsFor>, scopes: readonly string[]): string {
   const instance = viewer.instanceName;
   const items = scopes
     .map((s) => {
@@ -296,11 +300,19 @@ export function consentPage(viewer: Viewer, answer: AnswerTo, name: string, scop
       return `<li>${escapeHtml(key ? t(`consent.scopes.${key}`, { instance }) : s)}</li>`;
     })
     .join("");
+  return `<ul>${items}</ul>`;
+}
+
+/** The consent question: which app, what it would see, and who is answering. */
+export function consentPage(viewer: Viewer, answer: AnswerTo, name: string, scopes: string[], signedInAs: string): string {
+  const t = textsFor(viewer);
+  const app = appLabel(name);
+  const instance = viewer.instanceName;
   return page(
     viewer,
     t("consent.title", { app }),
     `<h1>${escapeHtml(t("consent.heading", { app }))}</h1><p>${richText(t, "consent.body", { app, instance })}</p>
-    <ul>${items}</ul>${signedInLine(viewer, t, signedInAs)}
+    ${scopeList(viewer, t, scopes)}${signedInLine(viewer, t, signedInAs)}
     ${answerForm(
       answer,
       `<button type="submit" name="choice" value="allow" autofocus>${escapeHtml(t("consent.allow"))}</button>

@@ -308,7 +308,10 @@ function configuration(jwks: object[]): Configuration {
           // Who Approve would connect the device as, when someone is signed in already (otherwise the sign-in comes after it).
           const live = await currentScope()?.signedInForApps?.();
           const signedIn = live ? { label: await live.label(), userId: live.userId } : undefined;
-          showPage(ctx, deviceConfirmPage(await viewerFor(ctx.req.headers), form, client.clientName ?? client.clientId, userCode, asked, signedIn));
+          // What the device asked for (its device authorization's scope, as the provider keeps it with the code).
+          const askedScope = (ctx.oidc.entities.DeviceCode as { params?: { scope?: unknown } } | undefined)?.params?.scope;
+          const scopes = offeredScopes(typeof askedScope === "string" ? askedScope.split(" ") : []);
+          showPage(ctx, deviceConfirmPage(await viewerFor(ctx.req.headers), form, client.clientName ?? client.clientId, userCode, asked, signedIn, scopes));
         },
         async successSource(ctx) {
           showPage(ctx, messagePage(await viewerFor(ctx.req.headers), "deviceDone", { app: ctx.oidc.client?.clientName }));
