@@ -134,7 +134,7 @@ describe("one count of code guesses per person", () => {
       await expect(completeSecondStep(token, wrongCodeFor(secret), elsewhere(30 + i), new Date(), { ...LIMITS, lockoutFailures: 3 })).rejects.toThrow(WrongCode);
     }
     // The person lost their phone and asked the owner: the reset is the remedy, and set-up follows at the next sign-in.
-    await resetTwoFactor(owner, user.id, META);
+    await resetTwoFactor(owner, user.id, META, { password: PASSWORD });
     const enrol = await directoryStep(user);
     const { secret: fresh } = await startEnrolment(enrol);
     await expect(confirmEnrolment(enrol, totpCode(fresh, new Date()), META, new Date(), LIMITS)).resolves.toHaveLength(10);
