@@ -1,7 +1,6 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { Button } from "@/components/ui/button";
 
 /**
  * The Remove button of someone's last second factor while two-factor sign-in is required for them (r52): it stays
@@ -11,9 +10,18 @@ import { Button } from "@/components/ui/button";
  */
 export function KeptFactorRemove({ label, ariaLabel, noteId }: { label: string; ariaLabel?: string; noteId: string }) {
   return (
-    <Button variant="secondary" aria-disabled="true" aria-describedby={noteId} aria-label={ariaLabel} className="cursor-not-allowed text-slate-500 hover:bg-white" onClick={(e) => e.preventDefault()}>
+    // Looks as a disabled secondary button does (components/ui/button.tsx), but keeps the focus: `disabled` would drop
+    // it from the tab order and its reason with it.
+    <button
+      type="button"
+      aria-disabled="true"
+      aria-describedby={noteId}
+      aria-label={ariaLabel}
+      className="inline-flex cursor-not-allowed items-center justify-center gap-2 rounded-md bg-white px-3.5 py-2 text-sm font-semibold text-slate-400 shadow-sm ring-1 ring-inset ring-slate-300 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+      onClick={(e) => e.preventDefault()}
+    >
       {label}
-    </Button>
+    </button>
   );
 }
 
