@@ -196,7 +196,7 @@ const calls: Record<string, Call | Call[]> = {
     { args: async () => ["delete", [await world.invite()]] },
     { args: async () => ["regenerate", [await world.invite()]] },
   ],
-  "app/(dashboard)/team/users/two-factor-actions.ts#resetTwoFactorAction": { args: async () => [await world.person(), initial], pastCheck: true },
+  "app/(dashboard)/team/users/two-factor-actions.ts#resetTwoFactorAction": { args: async () => [await world.person(), initial, form({ password: "x" })], pastCheck: true },
   "app/(dashboard)/team/service-users/actions.ts#createServiceUserAction": { args: async () => [initial, form({ name: `bot-${unique()}`, role: "user" })] },
   "app/(dashboard)/team/service-users/actions.ts#setServiceUserBlockedAction": { args: async () => [await world.bot(), true, initial] },
   "app/(dashboard)/team/service-users/actions.ts#deleteServiceUserAction": { args: async () => [await world.bot(), initial] },

@@ -21,6 +21,8 @@ let api: Client;
 let person: { email: string; password: string; name: string; id: string };
 let secret: string;
 let recoveryCodes: string[];
+/** The group's member who set up the app at sign-in (required for them): r52's last-factor test signs in as them. */
+let groupMember: { email: string; password: string; secret: string };
 
 /** The authenticator app: the code for a moment (offset in 30-second steps from now). */
 function code(base32: string, stepsAhead = 0): string {
@@ -283,6 +285,7 @@ test("a group that must use two-factor sends its member to set-up right after th
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page).not.toHaveURL(/\/login/);
   await context.close();
+  groupMember = { email: member.email, password: member.password, secret: memberSecret };
 
   // Team → Users shows who has it, and filters by it.
   await owner.page.goto(instance.url("/team/users?mfa=on"));
@@ -291,8 +294,35 @@ test("a group that must use two-factor sends its member to set-up right after th
   await owner.context.close();
 });
 
+test("the last second factor of someone two-factor is required for says why it can't be removed (r52)", async ({ browser }) => {
+  const { context, page } = await freshPage(browser, { width: 390, height: 844 });
+  await startSignIn(page, instance.baseURL, groupMember.email, groupMember.password);
+  await expect(page).toHaveURL(/\/login\/two-factor/);
+  await page.getByLabel("Authentication code").fill(code(groupMember.secret, 1));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+  await page.goto(instance.url("/profile"));
+  await untilDashboardHydrated(page);
+  const section = page.getByRole("region", { name: "Two-factor authentication" });
+  const remove = section.getByRole("button", { name: "Remove authenticator app" });
+  // Reachable by keyboard and said to a screen reader as unavailable, with the reason as its description.
+  await expect(remove).toHaveAttribute("aria-disabled", "true");
+  await expect(remove).toHaveAccessibleDescription(/Two-factor sign-in is required for you \(Settings → Security\).*add another one/);
+  await expect(section.getByText(/so your last second factor stays/)).toBeVisible();
+  await remove.focus();
+  await page.keyboard.press("Enter");
+  // Playwright refuses to click an aria-disabled control; a person can, and nothing happens.
+  await remove.click({ force: true });
+  // Nothing opens: no password is asked for a removal that would be refused.
+  await expect(section.getByLabel("Your password")).toBeHidden();
+  await expect(remove).toBeFocused();
+  await page.screenshot({ path: test.info().outputPath("last-factor-kept-390.png"), fullPage: true });
+  // The server refuses all the same: the profile's own API has no other way, and the page's action says why.
+  await context.close();
+});
+
 test("an admin resets someone's two-factor from their page", async ({ browser }) => {
-  const owner = await freshPage(browser);
+  const owner = await freshPage(browser, { width: 390, height: 844 });
   await startSignIn(owner.page, instance.baseURL, OWNER.email, OWNER.password);
   await expect(owner.page).not.toHaveURL(/\/login/);
   await owner.page.goto(instance.url(`/team/users/${person.id}`));
@@ -301,8 +331,19 @@ test("an admin resets someone's two-factor from their page", async ({ browser })
   // Reset opens its dialog through the page's script.
   await untilDashboardHydrated(owner.page);
   await factors.getByRole("button", { name: "Reset two-factor" }).click();
-  await owner.page.getByRole("dialog", { name: /Reset two-factor/ }).getByRole("button", { name: "Reset two-factor" }).click();
+  // r52: the dialog asks the owner's own password (a stolen session can't strip someone's second factor silently).
+  const dialog = owner.page.getByRole("dialog", { name: /Reset two-factor/ });
+  await expect(dialog.getByLabel("Your password")).toBeFocused();
+  await dialog.getByLabel("Your password").fill(person.password);
+  await dialog.getByRole("button", { name: "Reset two-factor" }).click();
+  // Refused at the field, and the dialog stays open to try again; nothing was reset.
+  await expect(dialog.getByLabel("Your password")).toHaveAccessibleDescription(/Current password is incorrect/);
+  await expect(dialog).toBeVisible();
+  await owner.page.screenshot({ path: test.info().outputPath("reset-two-factor-proof-390.png") });
+  await dialog.getByLabel("Your password").fill(OWNER.password);
+  await dialog.getByRole("button", { name: "Reset two-factor" }).click();
   await expect(owner.page.getByText(/Two-factor sign-in reset/)).toBeVisible();
+  await expect(dialog).toBeHidden();
   await owner.page.reload();
   await expect(factors.getByText("Off", { exact: true })).toBeVisible();
   await owner.context.close();

@@ -148,6 +148,7 @@ export const CLIENT_NAMESPACES = {
   user: [
     "columns",
     "mfa.proof",
+    "mfa.userFactors",
     "rolesPage.assign",
     "team",
     "tokensPage.delete",

@@ -14,6 +14,7 @@ import { useServerForm } from "@/components/ui/use-server-form";
 import type { FormState } from "@/lib/forms/form-state";
 import type { ProofKind } from "@/lib/mfa/proof-texts";
 import { ProofFields } from "./proof-fields";
+import { KeptFactorNote, KeptFactorRemove } from "./kept-factor";
 import { RemoveFactorForm } from "./remove-factor-form";
 import { PASSKEY_NAME_MAX } from "@/lib/mfa/limits";
 
@@ -27,10 +28,12 @@ type Props = {
   /** What proves it's the person before adding or removing one (lib/mfa/proof.ts). */
   proof: ProofKind;
   onRecoveryCodes: (codes: string[]) => void;
+  /** The one passkey is the person's last factor and two-factor is required for them: it stays (./kept-factor.tsx). */
+  lastKept?: boolean;
 };
 
 /** Profile → Two-factor authentication → Passkeys: add (named), rename, remove. */
-export function PasskeysPanel({ passkeys, available, unavailableMessage, proof, onRecoveryCodes }: Props) {
+export function PasskeysPanel({ passkeys, available, unavailableMessage, proof, onRecoveryCodes, lastKept = false }: Props) {
   const [adding, setAdding] = useState(false);
   const [supported, setSupported] = useState(true);
   useEffect(() => setSupported(browserSupportsWebAuthn()), []);
@@ -71,7 +74,7 @@ export function PasskeysPanel({ passkeys, available, unavailableMessage, proof, 
       {passkeys.length > 0 && (
         <ul aria-label={t("listLabel")} className="mt-4 divide-y divide-slate-200">
           {passkeys.map((p) => (
-            <PasskeyRow key={p.id} passkey={p} proof={proof} />
+            <PasskeyRow key={p.id} passkey={p} proof={proof} kept={lastKept && passkeys.length === 1} />
           ))}
         </ul>
       )}
@@ -132,7 +135,7 @@ function AddPasskey({ proof, onDone, onCancel }: { proof: ProofKind; onDone: (co
   );
 }
 
-function PasskeyRow({ passkey, proof }: { passkey: PasskeyItem; proof: ProofKind }) {
+function PasskeyRow({ passkey, proof, kept }: { passkey: PasskeyItem; proof: ProofKind; kept: boolean }) {
   const [mode, setMode] = useState<"view" | "rename" | "remove">("view");
   const t = useTranslations("mfa.passkeys");
   const renameButton = useRef<HTMLButtonElement>(null);
@@ -153,12 +156,17 @@ function PasskeyRow({ passkey, proof }: { passkey: PasskeyItem; proof: ProofKind
             <Button ref={renameButton} variant="secondary" onClick={() => setMode("rename")} aria-label={t("renameLabel", { name: passkey.name })}>
               {t("rename")}
             </Button>
-            <Button ref={removeButton} variant="secondary" onClick={() => setMode("remove")} aria-label={t("removeLabel", { name: passkey.name })}>
-              {t("remove")}
-            </Button>
+            {kept ? (
+              <KeptFactorRemove label={t("remove")} ariaLabel={t("removeLabel", { name: passkey.name })} noteId={`passkey-kept-note-${passkey.id}`} />
+            ) : (
+              <Button ref={removeButton} variant="secondary" onClick={() => setMode("remove")} aria-label={t("removeLabel", { name: passkey.name })}>
+                {t("remove")}
+              </Button>
+            )}
           </div>
         )}
       </div>
+      {kept && mode === "view" && <KeptFactorNote id={`passkey-kept-note-${passkey.id}`} />}
       {mode === "rename" && <RenamePasskey passkey={passkey} onDone={() => setMode("view")} />}
       {mode === "remove" && <RemovePasskey passkey={passkey} proof={proof} onDone={() => setMode("view")} />}
     </li>

@@ -20,6 +20,7 @@ import type { ProofKind } from "@/lib/mfa/proof-texts";
 import { PasskeysPanel, type PasskeyItem } from "./passkeys-panel";
 import { ProofForm } from "./proof-fields";
 import { RecoveryCodesList } from "./recovery-codes-list";
+import { KeptFactorNote, KeptFactorRemove } from "./kept-factor";
 import { RemoveFactorForm } from "./remove-factor-form";
 import { TotpSetupDetails } from "./second-step-forms";
 
@@ -33,10 +34,14 @@ type Props = {
   passkeys: PasskeyItem[];
   passkeysAvailable: boolean;
   passkeysUnavailableMessage: string;
+  /** Two-factor sign-in is required for the person (Settings → Security): their last factor can't be removed. */
+  required: boolean;
 };
 
 /** The person's own factors: the authenticator app, passkeys, and new recovery codes. */
-export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnCodes, proof, passkeys, passkeysAvailable, passkeysUnavailableMessage }: Props) {
+export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnCodes, proof, passkeys, passkeysAvailable, passkeysUnavailableMessage, required }: Props) {
+  // The one factor left of someone the requirement covers: its Remove says why it is refused (./kept-factor.tsx).
+  const lastKept = required && (totp ? 1 : 0) + passkeys.length === 1;
   const [setup, setSetup] = useState<{ secret: string; qrCode: string } | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
   const [removing, setRemoving] = useState(false);
@@ -96,12 +101,14 @@ export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnC
               )}
             </p>
           </div>
-          {(totp ? !removing : !setup && proving !== "setup") && (
+          {totp && lastKept && <KeptFactorRemove label={t("app.remove")} noteId="app-kept-note" />}
+          {!(totp && lastKept) && (totp ? !removing : !setup && proving !== "setup") && (
             <Button ref={appButton} variant={totp ? "secondary" : "primary"} onClick={() => (totp ? setRemoving(true) : setProving("setup"))}>
               {totp ? t("app.remove") : t("app.setUp")}
             </Button>
           )}
         </div>
+        {totp && lastKept && <KeptFactorNote id="app-kept-note" />}
         {proving === "setup" && !totp && (
           <ProofForm
             proof={proof}
@@ -135,6 +142,7 @@ export function TwoFactorPanel({ totp, totpLastUsedAt, recoveryCodesLeft, lowOnC
         unavailableMessage={passkeysUnavailableMessage}
         proof={proof}
         onRecoveryCodes={setCodes}
+        lastKept={lastKept && !totp}
       />
 
       {(totp || passkeys.length > 0 || recoveryCodesLeft > 0) && (

@@ -1,13 +1,15 @@
 import { getTranslations } from "next-intl/server";
-import { resetTwoFactorAction } from "@/app/(dashboard)/team/users/two-factor-actions";
-import { ConfirmAction } from "@/components/ui/confirm-action";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { MfaSummary } from "@/lib/mfa/records";
-import { bindAction } from "@/lib/forms/bind-action";
+import type { ProofKind } from "@/lib/mfa/proof-texts";
+import { ResetTwoFactor } from "./reset-two-factor";
 import { Card, CardHeading } from "@/components/ui/card";
 
-/** A user's second factors on their page (types, counts, last use; never secrets), with the admin's reset. */
-export async function UserFactors({ userId, label, mfa, canReset }: { userId: string; label: string; mfa: MfaSummary; canReset: boolean }) {
+/**
+ * A user's second factors on their page (types, counts, last use; never secrets), with the admin's reset, which asks
+ * the admin's own proof (`resetProof`: what they give; absent when they may not reset).
+ */
+export async function UserFactors({ userId, label, mfa, resetProof }: { userId: string; label: string; mfa: MfaSummary; resetProof?: ProofKind }) {
   const t = await getTranslations("mfa.userFactors");
   const any = mfa.totp || mfa.passkeys > 0 || mfa.recoveryCodesLeft > 0;
   return (
@@ -16,15 +18,7 @@ export async function UserFactors({ userId, label, mfa, canReset }: { userId: st
         <CardHeading id="mfa-heading">
           {t("heading")}
         </CardHeading>
-        {canReset && any && (
-          <ConfirmAction
-            label={t("reset")}
-            title={t("resetTitle", { name: label })}
-            body={t("resetBody")}
-            confirmLabel={t("reset")}
-            action={bindAction(resetTwoFactorAction, userId)}
-          />
-        )}
+        {resetProof && any && <ResetTwoFactor userId={userId} label={label} proof={resetProof} />}
       </div>
       <dl className="mt-4 grid grid-cols-1 gap-3 text-sm sm:grid-cols-3">
         <div>

@@ -122,8 +122,21 @@ test("DELETE /api/users/{id}/mfa: admins reset, users can't, and the person's se
   expect((await admin.client.get("/api/users/current")).status).toBe(200);
 
   expect((await person.client.get("/api/users/current")).status).toBe(200);
-  const res = await admin.client.delete(`/api/users/${person.user.id}/mfa`);
+  // r52: an admin's session proves it's them first, as for their own sensitive changes: no body, or someone else's
+  // password, resets nothing.
+  const path = `/api/users/${person.user.id}/mfa`;
+  expectFieldErrors(await admin.client.delete(path), "password");
+  expectFieldErrors(await admin.client.call(path, { method: "DELETE", json: { password: person.password } }), "password");
+  expect((await person.client.get("/api/users/current")).status).toBe(200);
+  const res = await admin.client.call(path, { method: "DELETE", json: { password: admin.password } });
   expect(res.status, res.text).toBe(200);
   expect((res.body as { sessions_ended: number }).sessions_ended).toBeGreaterThanOrEqual(1);
   expectApiError(await person.client.get("/api/users/current"), 401);
+});
+
+test("DELETE /api/users/{id}/mfa with an access token asks no password (the rule of token creation and ownership transfer)", async () => {
+  const other = await personWithRole(api, "user");
+  const res = await api.delete(`/api/users/${other.user.id}/mfa`);
+  expect(res.status, res.text).toBe(200);
+  expectApiError(await other.client.get("/api/users/current"), 401);
 });

@@ -30,7 +30,7 @@ import { ACCESS_TEXTS } from "@/lib/applications/access";
 import { ALLOWED_GROUPS_MAX, REDIRECT_URIS_MAX, SECRET_ROTATED_MEANWHILE } from "@/lib/applications/schemas";
 import { ACCESS_MINUTES, REFRESH_DAYS } from "@/lib/applications/form-input";
 import { MFA_REQUIREMENTS, ROLES } from "@/lib/db/schema";
-import { REQUIRE_FOR_TEXT } from "@/lib/mfa/policy-texts";
+import { LAST_FACTOR_REQUIRED, REQUIRE_FOR_TEXT } from "@/lib/mfa/policy-texts";
 import { GRANTABLE_ROLES } from "@/lib/idp/schemas";
 import { ROLE_DESCRIPTION_MAX } from "@/lib/roles/schemas";
 import { CODE_REQUIRED, RECENT_SIGN_IN_MINUTES, SIGN_IN_AGAIN, STEP_CODE_REQUIRED } from "@/lib/mfa/proof-texts";
@@ -247,6 +247,7 @@ export const SERVER_TEXT_KEYS: Readonly<Record<string, MessageRef>> = {
   [SECRET_ROTATED_MEANWHILE]: { key: "clientSecretRotatedMeanwhile" },
   "Only the owner can reset the owner's two-factor sign-in": { key: "onlyOwnerResetsOwnerTwoFactor" },
   "Remove your own second factors in Profile, which asks you to prove it's you": { key: "ownTwoFactorInProfile" },
+  [LAST_FACTOR_REQUIRED]: { key: "lastFactorRequired" },
   "This user holds permissions you don't; ask someone who holds them": { key: "holdsPermissionsYouDont" },
   "Someone this change affects holds permissions you don't; ask someone who holds them": { key: "affectsSomeoneWhoOutranks" },
   "Unblock this user before transferring ownership to them": { key: "unblockBeforeTransfer" },

@@ -13,10 +13,11 @@ import { actorParty } from "@/lib/audit/actor-party";
 import { recordEvent } from "@/lib/audit/record";
 import { emit, noneEnded } from "@/lib/data/effects";
 import { write, writeSystem } from "@/lib/data/unit-of-work";
-import type { Tx } from "@/lib/db/database";
+import { db, type Tx } from "@/lib/db/database";
 import { mfaPasskeys, mfaTotp, mfaWebauthnChallenges, type Role } from "@/lib/db/schema";
 import { Forbidden, NotFound } from "@/lib/errors";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
+import { assertProvesItsThem, type FactorProof } from "./proof";
 import { deleteRecoveryCodes } from "./recovery-codes";
 import { hasFactor, mfaSummary, type MfaSummary } from "./records";
 import { assertOutranks } from "@/lib/auth/escalation";
@@ -32,8 +33,27 @@ export function assertCanResetTwoFactor(actor: Actor, target: { id: string; role
   if (target.role === "owner" && actor.role !== "owner") throw new Forbidden("Only the owner can reset the owner's two-factor sign-in");
 }
 
-export async function resetTwoFactor(actor: Actor, userId: string, meta: RequestMeta, now = new Date()): Promise<{ sessionsEnded: number }> {
+/**
+ * Whether this reset asks the admin to prove it's them first: from a browser session, as for the person's own
+ * factor changes (r52: a stolen admin session stripped a member's second factor without a password). An access
+ * token isn't asked, by the rule of the other step-up-guarded routes (creating a token, an ownership transfer,
+ * Settings → Email): it is automation, and was made with the proof; nor is the operator's command (system).
+ */
+export function resetNeedsProof(actor: Actor): boolean {
+  return actor.kind === "session";
+}
+
+export async function resetTwoFactor(actor: Actor, userId: string, meta: RequestMeta, proof?: FactorProof | Record<string, unknown>, now = new Date()): Promise<{ sessionsEnded: number }> {
   assertCan(actor, "users:reset_two_factor");
+  if (resetNeedsProof(actor)) {
+    // Who may reset whose is decided first: an admin the rule refuses is told so, not asked for a password that
+    // would then count as a guess (and a reset of their own goes to Profile, which asks its own proof).
+    const target = await findUserRow(db(), actor.accountId, userId);
+    if (!target) throw new NotFound("User");
+    assertCanResetTwoFactor(actor, target);
+    // The admin's own password (else code, else a recent sign-in): lib/mfa/proof.ts, with its guess counting.
+    await assertProvesItsThem(actor, proof, "two_factor.reset", meta, now);
+  }
   return write(actor, async (tx, me) => {
     const row = await findUserRow(tx, me.accountId, userId);
     if (!row) throw new NotFound("User");

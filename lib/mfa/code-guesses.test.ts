@@ -13,7 +13,8 @@ import type { SignInLimits } from "@/lib/config";
 import { writeSystem } from "@/lib/data/unit-of-work";
 import { Invalid, RateLimited } from "@/lib/errors";
 import { signInWithPassword } from "@/lib/sign-in/password-sign-in";
-import { getUser } from "@/lib/users/queries";
+import { getUser, listUsers, userFiltersSchema } from "@/lib/users/queries";
+import { userStatus } from "@/lib/users/status";
 import { unlockUser } from "@/lib/users/sign-in-lock";
 import { createAccount, createUser, META, startSession, type TestUser } from "@/test/factories";
 import { resetTwoFactor } from "./admin";
@@ -118,8 +119,13 @@ describe("one count of code guesses per person", () => {
       await expect(completeSecondStep(token, wrongCodeFor(secret), elsewhere(20 + i), new Date(), fewPerDay)).rejects.toThrow(WrongCode);
     }
     expect((await getUser(admin, user.id)).lockedUntil).toBeInstanceOf(Date);
+    // r52: Team → Users' list shows it on the person's row too, as it shows the password's lock.
+    const listed = async () => (await listUsers(admin, userFiltersSchema.parse({ search: user.email, limit: 25 }))).items.find((u) => u.id === user.id);
+    expect((await listed())?.lockedUntil).toBeInstanceOf(Date);
+    expect(userStatus((await listed())!)).toBe("locked");
     expect(await unlockUser(admin, user.id, META)).toMatchObject({ was_locked: true });
     expect((await getUser(admin, user.id)).lockedUntil).toBeNull();
+    expect((await listed())?.lockedUntil).toBeNull();
     const again = await directoryStep(user);
     await expect(completeSecondStep(again, totpCode(secret, new Date()), META, new Date(), LIMITS)).resolves.toMatchObject({ userId: user.id });
   });
@@ -134,7 +140,7 @@ describe("one count of code guesses per person", () => {
       await expect(completeSecondStep(token, wrongCodeFor(secret), elsewhere(30 + i), new Date(), { ...LIMITS, lockoutFailures: 3 })).rejects.toThrow(WrongCode);
     }
     // The person lost their phone and asked the owner: the reset is the remedy, and set-up follows at the next sign-in.
-    await resetTwoFactor(owner, user.id, META);
+    await resetTwoFactor(owner, user.id, META, { password: PASSWORD });
     const enrol = await directoryStep(user);
     const { secret: fresh } = await startEnrolment(enrol);
     await expect(confirmEnrolment(enrol, totpCode(fresh, new Date()), META, new Date(), LIMITS)).resolves.toHaveLength(10);

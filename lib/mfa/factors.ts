@@ -21,6 +21,7 @@ import { parseOrThrow } from "@/lib/http/validation";
 import { passwordChangeLimit } from "@/lib/security/limits";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
+import { assertKeepsRequiredFactor } from "./policy";
 import { assertProvesItsThem, type FactorProof } from "./proof";
 import { WRONG_TOTP_CODE } from "./proof-texts";
 import { deleteRecoveryCodes, recoveryCodesLeft, replaceRecoveryCodes } from "./recovery-codes";
@@ -98,8 +99,11 @@ export async function removeTotp(actor: Actor, proof: FactorProof | Record<strin
   assertSelf(actor, actor.userId, "You can only remove your own second factor");
   const totp = await totpRow(db(), actor.userId);
   if (!totp?.confirmedAt) throw new NotFound("Authenticator app");
+  // The last factor of someone two-factor is required for stays (./policy.ts): refused before the proof is spent.
+  const person = { id: actor.userId, accountId: actor.accountId, role: actor.role };
+  await assertKeepsRequiredFactor(db(), person, { totp: false, passkeys: (await mfaSummary(db(), actor.userId)).passkeys });
   const label = userLabel(openIdentity(await assertProvesItsThem(actor, proof, "totp.remove", meta, now)));
-  await write(actor, async (tx) => {
+  await write(actor, async (tx, me) => {
     // The app checked above, still there: removed by another request meanwhile (two tabs, a double click), this
     // one is not found, with no second event or notice; an app set up again since is not this removal's to take.
     const gone = await tx
@@ -108,6 +112,8 @@ export async function removeTotp(actor: Actor, proof: FactorProof | Record<strin
       .returning({ userId: mfaTotp.userId });
     if (gone.length !== 1) throw new NotFound("Authenticator app");
     const left = await mfaSummary(tx, actor.userId);
+    // Again under the write lock: a passkey removed meanwhile (another tab) would leave nothing.
+    await assertKeepsRequiredFactor(tx, { ...person, role: me.role }, left);
     if (!hasFactor(left)) await deleteRecoveryCodes(tx, actor.userId);
     await factorEvent(tx, actor, label, "mfa.factor.removed", { factor: "totp" }, meta, now);
   });

@@ -231,7 +231,7 @@ describe("an admin's reset", () => {
   it("removes passkeys with the other factors", async () => {
     const { user } = await userWithPasskey();
     const admin = await startSession(await createUser(accountId, { role: "admin", password: PASSWORD }));
-    await resetTwoFactor(admin, user.id, META);
+    await resetTwoFactor(admin, user.id, META, { password: PASSWORD });
     expect(await mfaSummary(db(), user.id)).toMatchObject({ passkeys: 0, recoveryCodesLeft: 0 });
     expect(await recoveryCodesLeft(db(), user.id)).toBe(0);
   });

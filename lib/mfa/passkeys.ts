@@ -27,6 +27,7 @@ import { passkeyNameInputSchema, passkeyRowsOf, sealPasskeyName, toPasskeyView, 
 import { insertPasskey, registerPasskeySchema, registrationOptions, verifiedCredential } from "./passkey-registration";
 import { deleteRecoveryCodes, recoveryCodesLeft, replaceRecoveryCodes } from "./recovery-codes";
 import { assertProvesItsThem, type FactorProof } from "./proof";
+import { assertKeepsRequiredFactor } from "./policy";
 import { hasFactor, mfaSummary } from "./records";
 import { relyingParty, relyingPartyOrNull, storeChallenge, takeChallenge } from "./webauthn";
 
@@ -115,11 +116,18 @@ export async function removePasskey(actor: Actor, passkeyId: string, proof: Fact
   assertSelf(actor, actor.userId, "You can only remove your own passkeys");
   const owned = (await passkeyRowsOf(db(), actor.userId)).find((p) => p.id === String(passkeyId));
   if (!owned) throw new NotFound("Passkey");
+  // The last factor of someone two-factor is required for stays (./policy.ts): refused before the proof is spent.
+  const person = { id: actor.userId, accountId: actor.accountId, role: actor.role };
+  const before = await mfaSummary(db(), actor.userId);
+  await assertKeepsRequiredFactor(db(), person, { totp: before.totp, passkeys: before.passkeys - 1 });
   const label = userLabel(openIdentity(await assertProvesItsThem(actor, proof, "passkey.remove", meta, now)));
-  await write(actor, async (tx) => {
+  await write(actor, async (tx, me) => {
     const gone = await tx.delete(mfaPasskeys).where(and(eq(mfaPasskeys.id, owned.id), eq(mfaPasskeys.userId, actor.userId))).returning({ id: mfaPasskeys.id });
     if (gone.length !== 1) throw new NotFound("Passkey");
-    if (!hasFactor(await mfaSummary(tx, actor.userId))) await deleteRecoveryCodes(tx, actor.userId);
+    const left = await mfaSummary(tx, actor.userId);
+    // Again under the write lock: the app or another passkey removed meanwhile (another tab) would leave nothing.
+    await assertKeepsRequiredFactor(tx, { ...person, role: me.role }, left);
+    if (!hasFactor(left)) await deleteRecoveryCodes(tx, actor.userId);
     const ended = noneEnded();
     const keepSessionId = actor.kind === "session" ? actor.sessionId : undefined;
     await emit(tx, "user.passkey_removed", { accountId: actor.accountId, userId: actor.userId, credentialId: owned.credentialId, keepSessionId, ended });

@@ -22,7 +22,7 @@ import { Conflict, Invalid } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/validation";
 import { patched, type Patch } from "@/lib/data/patch";
 import { numberInput } from "@/lib/http/number-input";
-import { REQUIRE_FOR_TEXT } from "./policy-texts";
+import { LAST_FACTOR_REQUIRED, REQUIRE_FOR_TEXT } from "./policy-texts";
 import { hasFactor, mfaSummary } from "./records";
 
 export type SecurityPolicy = { requireFor: MfaRequirement; groupIds: string[]; graceDays: number; enforcedSince: Date | null };
@@ -120,6 +120,32 @@ async function covers(q: Db | Tx, policy: SecurityPolicy, user: { id: string; ac
       return rows.length > 0;
     }
   }
+}
+
+/**
+ * Whether this person must keep a second factor: the requirement covers them (the grace period aside: it is
+ * time to set one up, not leave to drop one). Profile asks it to say why their last factor's Remove is refused.
+ */
+export async function mustKeepAFactor(q: Db | Tx, user: { id: string; accountId: string; role: Role }): Promise<boolean> {
+  return covers(q, await policyOf(q, user.accountId), user);
+}
+
+/**
+ * Refuses a person's own removal that leaves them no second factor while the requirement covers them (r52:
+ * Authentik and Pocket ID refuse too; Keycloak's alternative, a required action at the next sign-in, leaves the
+ * live sessions unprotected until then). `left` is what would remain: asked before the proof (nothing typed is
+ * spent on a refusal) and again under the write lock after the delete, so two tabs each removing one of two
+ * factors can't both pass. An admin's reset (./admin.ts) is the deliberate exception: the person sets up anew at
+ * their next sign-in.
+ */
+export async function assertKeepsRequiredFactor(q: Db | Tx, user: { id: string; accountId: string; role: Role }, left: { totp: boolean; passkeys: number }): Promise<void> {
+  if (left.totp || left.passkeys > 0) return;
+  if (await mustKeepAFactor(q, user)) throw new Conflict(LAST_FACTOR_REQUIRED);
+}
+
+/** Whether the signed-in person must keep a second factor (Profile shows why their last one's Remove is refused). */
+export async function ownFactorRequired(actor: Actor): Promise<boolean> {
+  return mustKeepAFactor(db(), { id: actor.userId, accountId: actor.accountId, role: actor.role });
 }
 
 /** When the grace period ends: counted from when the requirement was set. */

@@ -22,5 +22,6 @@ export const FACTOR_CHANGES = [
   "token.create",
   "ownership.transfer",
   "settings.email",
+  "two_factor.reset",
 ] as const;
 export type FactorChange = (typeof FACTOR_CHANGES)[number];

@@ -334,7 +334,7 @@ describe("resetTwoFactor", () => {
     const adminActor = await startSession(admin);
     expect((await sessionsOf(user.id)).length).toBeGreaterThan(0);
 
-    await expect(resetTwoFactor(adminActor, user.id, META)).resolves.toMatchObject({ sessionsEnded: 1 });
+    await expect(resetTwoFactor(adminActor, user.id, META, { password: PASSWORD })).resolves.toMatchObject({ sessionsEnded: 1 });
     expect(await mfaSummary(db(), user.id)).toMatchObject({ totp: false, recoveryCodesLeft: 0 });
     expect(await sessionsOf(user.id)).toHaveLength(0);
     expect(await lastEvent()).toMatchObject({ action: "mfa.reset", actorId: admin.id, targetId: user.id });
@@ -342,7 +342,7 @@ describe("resetTwoFactor", () => {
     await expect(signInWithPassword(user.email, PASSWORD, from(user), at(5000), LIMITS)).resolves.toMatchObject({ userId: user.id });
 
     const { user: owner } = await userWithTotp("owner");
-    await expect(resetTwoFactor(adminActor, owner.id, META)).rejects.toThrow(Forbidden);
+    await expect(resetTwoFactor(adminActor, owner.id, META, { password: PASSWORD })).rejects.toThrow(Forbidden);
     expect((await mfaSummary(db(), owner.id)).totp).toBe(true);
   });
 
@@ -351,7 +351,7 @@ describe("resetTwoFactor", () => {
       const acct = await createAccount();
       const { user } = await userWithTotpIn(acct, role);
       const actor = await startSession(user);
-      await expect(resetTwoFactor(actor, user.id, META)).rejects.toThrow(Forbidden);
+      await expect(resetTwoFactor(actor, user.id, META, { password: PASSWORD })).rejects.toThrow(Forbidden);
       expect(await mfaSummary(db(), user.id)).toMatchObject({ totp: true, recoveryCodesLeft: 10 });
       expect((await sessionsOf(user.id)).length).toBeGreaterThan(0);
     }

@@ -20,6 +20,7 @@ import { confirmEmailChangeSchema, emailChangeSchema } from "@/lib/users/email-c
 import { ownUsernameSchema } from "@/lib/users/own-username";
 import { userFiltersSchema } from "@/lib/users/queries";
 import { apiSecurityPolicySchema, securityPolicySchema } from "@/lib/mfa/policy";
+import { factorProofSchema } from "@/lib/mfa/proof-schema";
 import { apiAppearanceSchema, appearanceInputSchema } from "@/lib/appearance/settings";
 import { bulkUsersResponseSchema, bulkUsersSchema } from "@/lib/users/bulk";
 import { bulkInvitesResponseSchema, bulkInvitesSchema } from "@/lib/invites/bulk";
@@ -91,7 +92,7 @@ export const API_ROUTES: ApiRoute[] = [
   { method: "post", path: "/api/password-reset", summary: "Forgot password: email a reset link (same answer for any email)", tag: "Users", public: true, body: forgotPasswordSchema, response: R.messageSchema },
   { method: "post", path: "/api/password-reset/confirm", summary: "Set a new password with a reset link's token (single use, 30 minutes)", tag: "Users", public: true, body: resetWithTokenSchema, response: R.messageSchema },
   { method: "post", path: `/api/users/${uuid}/unlock`, summary: "End a sign-in lock", tag: "Users", response: R.objectSchema, permissions: ["users:unlock"] },
-  { method: "delete", path: `/api/users/${uuid}/mfa`, summary: "Reset a user's two-factor sign-in (their factors and recovery codes go, their sessions end)", tag: "Users", response: z.object({ sessions_ended: z.number().int() }), permissions: ["users:reset_two_factor"] },
+  { method: "delete", path: `/api/users/${uuid}/mfa`, summary: "Reset a user's two-factor sign-in (their factors and recovery codes go, their sessions end); an admin signed in with a session gives their own password (or a code) in the body, an access token needs none", tag: "Users", body: factorProofSchema, response: z.object({ sessions_ended: z.number().int() }), permissions: ["users:reset_two_factor"] },
   { method: "post", path: `/api/users/${uuid}/approve`, summary: "Approve a user waiting for approval", tag: "Users", response: R.userSchema, permissions: ["users:block"] },
   { method: "delete", path: `/api/users/${uuid}/reject`, summary: "Reject (remove) a user waiting for approval", tag: "Users", response: R.emptySchema, permissions: ["users:delete"] },
   { method: "post", path: `/api/users/${uuid}/invite`, summary: "Resend: a fresh link for a pending invite (id is the invite's)", tag: "Invites", response: R.inviteSchema, secret: true, permissions: ["invites:create"] },

@@ -341,6 +341,29 @@ export async function lockedUntilOf(accountId: string, index: string, now = new 
   return lock?.lockedUntil && lock.lockedUntil > now ? lock.lockedUntil : null;
 }
 
+/**
+ * Which of these people's second factors are locked now, with when each lock ends: a users list's page asks it of its
+ * rows (lib/users/queries.ts). Their index is an HMAC of the id, which SQL can't compute to join on; so the account's
+ * locks holding now are read on their own index (account, lock end: the few locked rows, as lockedUsers reads them),
+ * and only when there are any are the page's ids turned into indexes and matched here. One statement whatever the
+ * page's size (a whole list's thousands of ids never become a statement's parameters).
+ */
+export async function secondFactorLocksOf(accountId: string, userIds: readonly string[], now = new Date()): Promise<Map<string, Date>> {
+  const locks = new Map<string, Date>();
+  if (userIds.length === 0) return locks;
+  const rows = await db()
+    .select({ emailIndex: signInLockouts.emailIndex, lockedUntil: signInLockouts.lockedUntil })
+    .from(signInLockouts)
+    .where(and(eq(signInLockouts.accountId, accountId), gt(signInLockouts.lockedUntil, now)));
+  if (rows.length === 0) return locks;
+  const ends = new Map(rows.map((r) => [r.emailIndex, r.lockedUntil!]));
+  for (const id of userIds) {
+    const until = ends.get(secondFactorIndex(id));
+    if (until) locks.set(id, until);
+  }
+  return locks;
+}
+
 /** Drops rows that no longer change any decision (run by the maintenance job). */
 export async function pruneSignInThrottles(now: Date, limits: SignInLimits): Promise<number> {
   const windowAgo = new Date(now.getTime() - limits.lockoutWindowSeconds * 1000);

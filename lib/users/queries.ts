@@ -10,7 +10,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/database";
 import { NotFound } from "@/lib/errors";
 import { groupIdsByUser, groupIdsOfUser } from "@/lib/groups/membership";
-import { lockedUntilOf, lockedUsers, secondFactorIndex } from "@/lib/security/sign-in-throttle";
+import { lockedUntilOf, lockedUsers, secondFactorIndex, secondFactorLocksOf } from "@/lib/security/sign-in-throttle";
 import { mfaSummariesOfPage, mfaSummary, NO_FACTORS } from "@/lib/mfa/records";
 import { queryUserRows } from "./list-query";
 import { groupIdsOfPage } from "./list-statements";
@@ -82,12 +82,16 @@ async function readUsers(actor: Actor, sees: UserVisibility, filters: UserFilter
   ]);
   // A page's memberships and second factors in one query each; a whole list (no limit) reads the account's memberships at once.
   const ids = page.rows.map((row) => row.id);
-  const [groupsByUser, factors] = await Promise.all([
+  const [groupsByUser, factors, secondFactorLocks] = await Promise.all([
     page.rows.length > 100 ? groupIdsByUser(db(), actor.accountId) : groupIdsOfPage(actor.accountId, ids),
     mfaSummariesOfPage(ids),
+    // Wrong second-factor codes lock apart from the password (lib/mfa/code-guesses.ts), under an index no query can
+    // join on: the page's rows' indexes, in one lookup on the primary key (r52). The status filter and sort, which
+    // run in the query, see the password's lock only.
+    secondFactorLocksOf(actor.accountId, ids),
   ]);
   const items = page.rows.map((row) => {
-    const user = openUser(row, groupsByUser.get(row.id) ?? [], locks.get(row.id) ?? null);
+    const user = openUser(row, groupsByUser.get(row.id) ?? [], latest(locks.get(row.id) ?? null, secondFactorLocks.get(row.id) ?? null));
     user.mfa = factors.get(row.id) ?? NO_FACTORS;
     return user;
   });

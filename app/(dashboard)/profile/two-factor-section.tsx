@@ -4,6 +4,7 @@ import type { SessionActor } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/policy";
 import { ownMfaSummary } from "@/lib/mfa/factors";
 import { ownPasskeys } from "@/lib/mfa/passkeys";
+import { ownFactorRequired } from "@/lib/mfa/policy";
 import { proofKindOf } from "@/lib/mfa/proof";
 import { RECOVERY_CODES_LOW } from "@/lib/mfa/recovery-codes";
 import { hasFactor } from "@/lib/mfa/records";
@@ -11,7 +12,7 @@ import { Card, CardHeading } from "@/components/ui/card";
 
 /** Profile → Two-factor authentication: the person's own second factors (issue 14). */
 export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: SessionActor; hasLocalPassword: boolean }) {
-  const [summary, own, proof] = await Promise.all([ownMfaSummary(actor), ownPasskeys(actor), proofKindOf(actor.userId, hasLocalPassword)]);
+  const [summary, own, proof, required] = await Promise.all([ownMfaSummary(actor), ownPasskeys(actor), proofKindOf(actor.userId, hasLocalPassword), ownFactorRequired(actor)]);
   const t = await getTranslations("profilePage.twoFactor");
   // Only someone who may set the public address (Settings → Email) is told about PUBLIC_URL; a member is told who can.
   const needPublicUrl = (await getTranslations("publicPages.passkey"))(can(actor, "settings:email") ? "needPublicUrl" : "needPublicUrlAsk");
@@ -31,6 +32,7 @@ export async function TwoFactorSection({ actor, hasLocalPassword }: { actor: Ses
         passkeys={passkeys}
         passkeysAvailable={own.available}
         passkeysUnavailableMessage={needPublicUrl}
+        required={required}
       />
     </Card>
   );

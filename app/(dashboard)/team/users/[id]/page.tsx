@@ -152,7 +152,7 @@ export default async function UserPage({
         <p className="text-sm text-slate-600">{t("onlyOwner")}</p>
       )}
 
-      {user.mfa && <UserFactors userId={user.id} label={label} mfa={user.mfa} canReset={allows(() => assertCanResetTwoFactor(actor, user))} />}
+      {user.mfa && <UserFactors userId={user.id} label={label} mfa={user.mfa} resetProof={allows(() => assertCanResetTwoFactor(actor, user)) ? await ownProofKind(actor) : undefined} />}
       <UserRolesSection actor={actor} userId={user.id} isSelf={user.id === actor.userId} />
 
       <Card labelledBy="sessions-heading">
