@@ -127,7 +127,7 @@ describe("removing a passkey", () => {
     await passwordThenPasskey(user, passkey);
     await grantWithTokens(user.id, clientId);
     const admin = await startSession(await createUser(accountId, { role: "admin", password: PASSWORD }));
-    const { sessionsEnded } = await resetTwoFactor(admin, user.id, META);
+    const { sessionsEnded } = await resetTwoFactor(admin, user.id, META, { password: PASSWORD });
     expect(sessionsEnded).toBeGreaterThanOrEqual(2);
     expect(await liveSessions(user.id)).toEqual([]);
     expect(await appRows(user.id)).toEqual([]);
