@@ -300,13 +300,17 @@ export async function clearSignInLimits(
   return { wasLocked: !!lock?.lockedUntil && lock.lockedUntil > now, hadDelays: delays.length > 0 };
 }
 
-/** The locked users' query, built once per database: every user list asks it, and building it cost more than running it. */
-function lockedUsersQuery(database: Db) {
+/**
+ * The account's locks holding now, built once per database: every user list asks it, and building it cost more than
+ * running it. A lock on an email or username names its user through the join; a second factor's lock (its index is
+ * an HMAC of the user's id, which SQL can't compute to join on) comes with no user, matched by ./lockOf.
+ */
+function locksNowQuery(database: Db) {
   return database
-    .select({ userId: users.id, lockedUntil: signInLockouts.lockedUntil })
+    .select({ userId: users.id, index: signInLockouts.emailIndex, lockedUntil: signInLockouts.lockedUntil })
     .from(signInLockouts)
     // usernames: a person signs in by email or username, and each identifier is throttled by its own index.
-    .innerJoin(
+    .leftJoin(
       users,
       and(eq(users.accountId, signInLockouts.accountId), or(eq(users.emailIndex, signInLockouts.emailIndex), eq(users.usernameIndex, signInLockouts.emailIndex))),
     )
@@ -315,53 +319,34 @@ function lockedUsersQuery(database: Db) {
     .prepare();
 }
 
-const preparedLockedUsers = new WeakMap<Db, ReturnType<typeof lockedUsersQuery>>();
+const preparedLocksNow = new WeakMap<Db, ReturnType<typeof locksNowQuery>>();
 
-/** Users of the account whose sign-in is locked now, with when the lock ends (every user list asks: one query). */
-export async function lockedUsers(accountId: string, now = new Date()): Promise<Map<string, Date>> {
+/** The account's sign-in locks holding now (the few locked rows): by user, and the rest by their index. */
+export type LocksNow = { byUser: Map<string, Date>; byIndex: Map<string, Date> };
+
+/** The account's sign-in locks holding now, with when each ends (every user list and person's page asks: one query). */
+export async function locksNow(accountId: string, now = new Date()): Promise<LocksNow> {
   const database = db();
-  let query = preparedLockedUsers.get(database);
-  if (!query) preparedLockedUsers.set(database, (query = lockedUsersQuery(database)));
+  let query = preparedLocksNow.get(database);
+  if (!query) preparedLocksNow.set(database, (query = locksNowQuery(database)));
   const rows = await query.execute({ accountId, nowMs: now.getTime() });
-  const locks = new Map<string, Date>();
+  const locks: LocksNow = { byUser: new Map(), byIndex: new Map() };
   for (const r of rows) {
-    const known = locks.get(r.userId);
-    if (!known || r.lockedUntil! > known) locks.set(r.userId, r.lockedUntil!);
+    const [map, key] = r.userId ? [locks.byUser, r.userId] : [locks.byIndex, r.index];
+    const known = map.get(key);
+    if (!known || r.lockedUntil! > known) map.set(key, r.lockedUntil!);
   }
   return locks;
-}
-
-/** Until when one index's daily cap holds (null: it doesn't): the person's page asks it of their second factor's. */
-export async function lockedUntilOf(accountId: string, index: string, now = new Date()): Promise<Date | null> {
-  const [lock] = await db()
-    .select({ lockedUntil: signInLockouts.lockedUntil })
-    .from(signInLockouts)
-    .where(and(eq(signInLockouts.accountId, accountId), eq(signInLockouts.emailIndex, index)))
-    .limit(1);
-  return lock?.lockedUntil && lock.lockedUntil > now ? lock.lockedUntil : null;
 }
 
 /**
- * Which of these people's second factors are locked now, with when each lock ends: a users list's page asks it of its
- * rows (lib/users/queries.ts). Their index is an HMAC of the id, which SQL can't compute to join on; so the account's
- * locks holding now are read on their own index (account, lock end: the few locked rows, as lockedUsers reads them),
- * and only when there are any are the page's ids turned into indexes and matched here. One statement whatever the
- * page's size (a whole list's thousands of ids never become a statement's parameters).
+ * Until when the person's sign-in is locked (null: it isn't): their email's or username's lock, or their second
+ * factor's (wrong codes lock apart from the password: lib/mfa/code-guesses.ts), whichever ends later.
  */
-export async function secondFactorLocksOf(accountId: string, userIds: readonly string[], now = new Date()): Promise<Map<string, Date>> {
-  const locks = new Map<string, Date>();
-  if (userIds.length === 0) return locks;
-  const rows = await db()
-    .select({ emailIndex: signInLockouts.emailIndex, lockedUntil: signInLockouts.lockedUntil })
-    .from(signInLockouts)
-    .where(and(eq(signInLockouts.accountId, accountId), gt(signInLockouts.lockedUntil, now)));
-  if (rows.length === 0) return locks;
-  const ends = new Map(rows.map((r) => [r.emailIndex, r.lockedUntil!]));
-  for (const id of userIds) {
-    const until = ends.get(secondFactorIndex(id));
-    if (until) locks.set(id, until);
-  }
-  return locks;
+export function lockOf(locks: LocksNow, userId: string): Date | null {
+  const signIn = locks.byUser.get(userId) ?? null;
+  const secondFactor = locks.byIndex.size > 0 ? (locks.byIndex.get(secondFactorIndex(userId)) ?? null) : null;
+  return signIn && secondFactor ? (signIn > secondFactor ? signIn : secondFactor) : (signIn ?? secondFactor);
 }
 
 /** Drops rows that no longer change any decision (run by the maintenance job). */

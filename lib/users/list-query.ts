@@ -70,7 +70,7 @@ const WALK_ABOVE = 2_000;
 /** Ids per IN (…) when reading rows by id. */
 const ID_CHUNK = 500;
 
-/** The sign-in lock, as lib/security/sign-in-throttle.ts lockedUsers reads it: a lockout on the user's email or username that hasn't ended. */
+/** The sign-in lock, as lib/security/sign-in-throttle.ts locksNow reads it: a lockout on the user's email or username that hasn't ended. */
 function lockedCondition(accountId: string, now: Date): SQL {
   return sql`EXISTS (SELECT 1 FROM ${signInLockouts} WHERE ${signInLockouts.accountId} = ${accountId} AND (${signInLockouts.emailIndex} = ${users.emailIndex} OR ${signInLockouts.emailIndex} = ${users.usernameIndex}) AND ${signInLockouts.lockedUntil} > ${now.getTime()})`;
 }

@@ -10,7 +10,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/database";
 import { NotFound } from "@/lib/errors";
 import { groupIdsByUser, groupIdsOfUser } from "@/lib/groups/membership";
-import { lockedUntilOf, lockedUsers, secondFactorIndex, secondFactorLocksOf } from "@/lib/security/sign-in-throttle";
+import { lockOf, locksNow } from "@/lib/security/sign-in-throttle";
 import { mfaSummariesOfPage, mfaSummary, NO_FACTORS } from "@/lib/mfa/records";
 import { queryUserRows } from "./list-query";
 import { groupIdsOfPage } from "./list-statements";
@@ -77,43 +77,35 @@ async function readUsers(actor: Actor, sees: UserVisibility, filters: UserFilter
       limit: filters.limit,
       sort: filters.sort ? { key: filters.sort, order: filters.order } : undefined,
     }),
-    // Locks change with every failed sign-in, so they are read fresh (the few locked rows).
-    lockedUsers(actor.accountId),
+    // Locks change with every failed sign-in, so they are read fresh (the few locked rows). The status filter and
+    // sort, run in the query, see the email's and username's locks only (a second factor's index can't be joined on).
+    locksNow(actor.accountId),
   ]);
   // A page's memberships and second factors in one query each; a whole list (no limit) reads the account's memberships at once.
   const ids = page.rows.map((row) => row.id);
-  const [groupsByUser, factors, secondFactorLocks] = await Promise.all([
+  const [groupsByUser, factors] = await Promise.all([
     page.rows.length > 100 ? groupIdsByUser(db(), actor.accountId) : groupIdsOfPage(actor.accountId, ids),
     mfaSummariesOfPage(ids),
-    // Wrong second-factor codes lock apart from the password (lib/mfa/code-guesses.ts), under an index no query can
-    // join on: the page's rows' indexes, in one lookup on the primary key (r52). The status filter and sort, which
-    // run in the query, see the password's lock only.
-    secondFactorLocksOf(actor.accountId, ids),
   ]);
   const items = page.rows.map((row) => {
-    const user = openUser(row, groupsByUser.get(row.id) ?? [], latest(locks.get(row.id) ?? null, secondFactorLocks.get(row.id) ?? null));
+    const user = openUser(row, groupsByUser.get(row.id) ?? [], lockOf(locks, row.id));
     user.mfa = factors.get(row.id) ?? NO_FACTORS;
     return user;
   });
   return { items, total: page.total };
 }
 
-const latest = (a: Date | null, b: Date | null): Date | null => (a && b ? (a > b ? a : b) : (a ?? b));
-
 /** One user, read fresh from the database; other accounts' ids and users the actor may not see are "not found". */
 export async function getUser(actor: Actor, userId: string): Promise<UserRecord> {
   if (userId !== actor.userId && !seesOthers(actor)) throw new NotFound("User");
-  const [row, groupIds, locks, mfa, secondFactorLock] = await Promise.all([
+  const [row, groupIds, locks, mfa] = await Promise.all([
     findUserRow(db(), actor.accountId, userId),
     groupIdsOfUser(db(), actor.accountId, userId),
-    lockedUsers(actor.accountId),
+    locksNow(actor.accountId),
     mfaSummary(db(), userId),
-    // Wrong second-factor codes lock apart from the password (lib/mfa/code-guesses.ts), under an index no list
-    // can join on: the person's page reads it, so its Unlock shows (review 43).
-    lockedUntilOf(actor.accountId, secondFactorIndex(userId)),
   ]);
   if (!row || !maySeeUser(actor, row)) throw new NotFound("User");
-  const user = openUser(row, groupIds, latest(locks.get(userId) ?? null, secondFactorLock));
+  const user = openUser(row, groupIds, lockOf(locks, userId));
   user.mfa = mfa;
   return user;
 }
