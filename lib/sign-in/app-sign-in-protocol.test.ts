@@ -1133,7 +1133,8 @@ describe("redirects and interactions an attacker makes up (review 42)", () => {
       `${REDIRECT}?next=https://evil.example`,
       "http://127.0.0.1:9/Callback",
       "http://127.0.0.1:9@evil.example/callback",
-      "http://127.0.0.1:99/callback",
+      "http://localhost:9/callback",
+      "http://[::1]:9/callback",
       "//evil.example/callback",
     ];
     for (const redirectUri of variants) {
@@ -1145,6 +1146,10 @@ describe("redirects and interactions an attacker makes up (review 42)", () => {
     // The registered one still works, so the refusals above are about the URI.
     const url = oidc.buildAuthorizationUrl(app, { redirect_uri: REDIRECT, scope: "openid", code_challenge: challenge, code_challenge_method: "S256", state: "s" });
     expect((await hopsOf(url, jar)).outside?.href).toMatch(/^http:\/\/127\.0\.0\.1:9\/callback\?code=/);
+    // Another port of the registered loopback address is the same app on the person's machine (RFC 8252 §7.3, a
+    // single-page / native app): the code goes to the port asked for, and nowhere else.
+    const otherPort = oidc.buildAuthorizationUrl(app, { redirect_uri: "http://127.0.0.1:99/callback", scope: "openid", code_challenge: challenge, code_challenge_method: "S256", state: "s" });
+    expect((await hopsOf(otherPort, jar)).outside?.href).toMatch(/^http:\/\/127\.0\.0\.1:99\/callback\?code=/);
   });
 
   it("a sign-out request with a post_logout_redirect_uri the app didn't register sends the browser nowhere, even after the confirmation", async () => {
