@@ -320,6 +320,16 @@ describe("errors go back to the app with its state", () => {
     const unsupported = await authorize(jar, { request: "eyJhbGciOiJub25lIn0.e30." });
     expect(Object.fromEntries(unsupported.landed.searchParams)).toMatchObject({ error: "request_not_supported", state: "st4te" });
   });
+
+  it("a command-line app asking on another loopback port (RFC 8252 §7.3): 'Back to the app' sends access_denied to that port, as a code would go", async () => {
+    const { jar } = await signedInBrowser();
+    const closedInput = createApplicationSchema.parse({ name: "Closed CLI", type: "spa", redirect_uris: [REDIRECT], access: "nobody" });
+    const closed = await relyingParty((await createApplication(await startSession(owner), closedInput, META)).application.clientId);
+    const refused = await authorize(jar, { redirect_uri: "http://127.0.0.1:47001/callback" }, closed);
+    expect(refused.refusals).toHaveLength(1);
+    expect(`${refused.landed.origin}${refused.landed.pathname}`).toBe("http://127.0.0.1:47001/callback");
+    expect(Object.fromEntries(refused.landed.searchParams)).toMatchObject({ error: "access_denied", state: "st4te" });
+  });
 });
 
 describe("max_age and auth_time", () => {
