@@ -43,6 +43,8 @@ export function allowLoopbackRedirectsOnAnyPort(provider: Provider): void {
     // Public apps only: a single-page / native app (a device app registers no redirect URI). A web app authenticates
     // with its secret and keeps the exact match.
     if (this.clientAuthMethod !== "none" || !onLoopbackIpLiteral(value)) return false;
+    // oidc-provider 8's method reads only these two fields of its client; lib/oidc/provider-attacks.test.ts's
+    // loopback tests would fail if a later version read more (no code at the port asked for).
     return registered.call({ redirectUris: this.redirectUris ?? [], applicationType: "native" }, value);
   };
 }
