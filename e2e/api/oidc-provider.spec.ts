@@ -10,6 +10,8 @@
  * an expired device code.
  */
 import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
 import * as oidc from "openid-client";
 import { bearer, call, CookieJar, signInOrFail } from "../support/api";
@@ -348,6 +350,39 @@ test("a public (single-page) app must use PKCE", async () => {
   expect(error.get("error_description")).toMatch(/PKCE/);
   const tokens = await signInTo(config, member, "openid");
   expect(tokens.id_token).toBeTruthy();
+});
+
+test("a command-line app on the loopback port it picked (RFC 8252 §7.3): registered as http://127.0.0.1/callback, it gets its code there; a web app's loopback address keeps its port", async () => {
+  const cli = await register({ name: "kubectl oidc-login", type: "spa", redirect_uris: ["http://127.0.0.1/callback"] });
+  const config = await relyingParty(cli);
+  // The CLI's own listener, on a port the system chose (as the CLI's free-port fallback does).
+  const received: string[] = [];
+  const listener = http.createServer((req, res) => {
+    received.push(req.url ?? "");
+    res.end("Signed in: you can close this tab.");
+  });
+  await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+  try {
+    const port = (listener.address() as AddressInfo).port;
+    const redirect = `http://127.0.0.1:${port}/callback`;
+    const started = await startAuthorization(config, { redirect_uri: redirect, scope: "openid profile" });
+    const landed = await browse(started.url.href, member.cookie);
+    expect(landed.location, landed.body).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/callback\\?code=`));
+    // The browser follows the redirect to the CLI's listener; the CLI redeems the code with the same redirect URI.
+    expect((await fetch(landed.location!)).status).toBe(200);
+    expect(received).toHaveLength(1);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(received[0], redirect), started.checks);
+    noteSecret(tokens.access_token);
+    expect(tokens.claims()?.sub).toBe(member.id);
+  } finally {
+    await new Promise((resolve) => listener.close(resolve));
+  }
+  // A web app (with a secret) registered http://127.0.0.1:9/callback: another port is not its address.
+  const webApp = await relyingParty(web);
+  const other = await startAuthorization(webApp, { redirect_uri: "http://127.0.0.1:19/callback", scope: "openid" });
+  const refused = await fetch(other.url, { redirect: "manual", headers: { cookie: member.cookie } });
+  expect(refused.status).toBe(400);
+  expect(refused.headers.get("location")).toBeNull();
 });
 
 test("an app that requires consent asks once, on Latchkey's page; the answer is recorded", async () => {

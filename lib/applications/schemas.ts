@@ -1,7 +1,8 @@
 /**
  * Input schemas for applications (the OIDC provider's clients): one per input,
  * shared by the dashboard's forms and the REST API. Redirect URIs are compared
- * exactly by the provider, so they are validated here as they will be matched:
+ * exactly by the provider (but for a public app's loopback IP literal, on any
+ * port: lib/oidc/loopback-redirects.ts), so they are validated here as they will be matched:
  * absolute, https (http only on loopback), no fragment, no wildcard, no
  * credentials, and written as the address a browser goes to (ASCII: review 46).
  */

@@ -1,7 +1,8 @@
 /**
  * The provider's clients are Latchkey's Applications (lib/applications): this
  * turns one into the client metadata oidc-provider validates and enforces
- * (exact redirect URIs, PKCE for public clients, which grants).
+ * (exact redirect URIs, a public app's loopback one on any port: ./loopback-redirects.ts; PKCE for public
+ * clients, which grants).
  *
  * The client secret is stored only as a digest, so the provider can't compare
  * it itself: the metadata carries a placeholder (never a usable secret), and

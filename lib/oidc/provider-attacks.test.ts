@@ -158,18 +158,6 @@ describe("redirect URIs at the authorization request: the registered one, exactl
     },
   );
 
-  it("a loopback redirect URI is matched with its port (exactly as registered, not RFC 8252's any port)", async () => {
-    const { jar } = await signedInJar(owner);
-    const asSpa = (redirect_uri: string) => authorizationUrl(spa, { redirect_uri, code_challenge: "x".repeat(43), code_challenge_method: "S256" });
-    for (const redirectUri of ["http://127.0.0.1:5555/cb", "http://localhost/cb", "http://127.0.0.1:8400/cb", "http://[::1]:8400/cb", "http://localhost:8401/cb"]) {
-      const { status, left } = await browseWithin(base, asSpa(redirectUri), jar, { headers: { accept: "text/html" } });
-      expect(left, redirectUri).toBeUndefined();
-      expect(status).toBe(400);
-    }
-    const { left } = await browseWithin(base, asSpa("http://localhost:8400/cb"), jar);
-    expect(left?.searchParams.get("code")).toBeTruthy();
-  });
-
   it("an unregistered redirect URI is answered alike for a signed-in person and nobody (prompt=none tells another page nothing)", async () => {
     const url = authorizationUrl(wiki, { redirect_uri: "https://evil.example/cb", prompt: "none" });
     const signedIn = await browseWithin(base, url, (await signedInJar(owner)).jar, { headers: { accept: "text/html" } });
@@ -178,6 +166,112 @@ describe("redirect URIs at the authorization request: the registered one, exactl
     expect([nobody.status, nobody.left]).toEqual([400, undefined]);
     const strip = (html: string) => html.replace(/nonce-[^'"]+/g, "").replace(/<nav[\s\S]*?<\/nav>/g, "");
     expect(strip(signedIn.body)).toBe(strip(nobody.body));
+  });
+});
+
+describe("loopback redirect URIs of public apps: any port (RFC 8252 §7.3)", () => {
+  const CLI = "http://127.0.0.1/callback";
+  let cli: App;
+  let cliOnV6: App;
+  let webOnLoopback: App;
+  beforeAll(async () => {
+    cli = await register({ name: "kubectl", type: "spa", redirect_uris: [CLI, "http://localhost:8000/callback"], post_logout_redirect_uris: ["http://127.0.0.1/bye"] });
+    cliOnV6 = await register({ name: "rclone", type: "spa", redirect_uris: ["http://[::1]:8400/callback"] });
+    webOnLoopback = await register({ name: "Local wiki", type: "web", redirect_uris: [CLI] });
+  });
+
+  const pkce = () => {
+    const verifier = crypto.randomBytes(32).toString("base64url");
+    return { verifier, challenge: crypto.createHash("sha256").update(verifier).digest("base64url") };
+  };
+  const asPublic = (app: App, redirect_uri: string, challenge: string) =>
+    authorizationUrl(app, { redirect_uri, code_challenge: challenge, code_challenge_method: "S256" });
+  const exchange = async (app: App, fields: Record<string, string>) => {
+    const res = await fetch(`${base}/oidc/token`, { method: "POST", headers: { "content-type": FORM }, body: new URLSearchParams({ grant_type: "authorization_code", client_id: app.clientId, ...fields }) });
+    return (await res.json()) as Record<string, string>;
+  };
+  async function refused(url: URL) {
+    const { status, left } = await browseWithin(base, url, (await signedInJar(owner)).jar, { headers: { accept: "text/html" } });
+    expect(left, url.searchParams.get("redirect_uri") ?? "").toBeUndefined();
+    expect(status).toBe(400);
+  }
+
+  it("a single-page / native app registered with http://127.0.0.1/callback gets its code on the port it asked for, and only there", async () => {
+    const { jar } = await signedInJar(owner);
+    const { verifier, challenge } = pkce();
+    const asked = "http://127.0.0.1:53682/callback";
+    const { left } = await browseWithin(base, asPublic(cli, asked, challenge), jar);
+    expect(left?.href.startsWith(`${asked}?`), left?.href).toBe(true);
+    expect(left?.port).toBe("53682");
+    const code = left!.searchParams.get("code")!;
+    expect(code).toBeTruthy();
+    // The code is bound to the redirect_uri the request named: another port (or the registered one) doesn't redeem it.
+    expect((await exchange(cli, { code, redirect_uri: "http://127.0.0.1:53683/callback", code_verifier: verifier })).error).toBe("invalid_grant");
+    const again = await browseWithin(base, asPublic(cli, asked, challenge), jar);
+    expect((await exchange(cli, { code: again.left!.searchParams.get("code")!, redirect_uri: CLI, code_verifier: verifier })).error).toBe("invalid_grant");
+    const third = await browseWithin(base, asPublic(cli, asked, challenge), jar);
+    expect((await exchange(cli, { code: third.left!.searchParams.get("code")!, redirect_uri: asked, code_verifier: verifier })).access_token).toBeTruthy();
+  });
+
+  it("[::1] likewise: registered with port 8400, a code on any other port; the IPv4 literal is another host", async () => {
+    const { jar } = await signedInJar(owner);
+    const { challenge } = pkce();
+    for (const asked of ["http://[::1]:40123/callback", "http://[::1]/callback", "http://[::1]:8400/callback"]) {
+      const { left } = await browseWithin(base, asPublic(cliOnV6, asked, challenge), jar);
+      expect(left?.href.startsWith(`${asked}?`), asked).toBe(true);
+      expect(left?.searchParams.get("code")).toBeTruthy();
+    }
+    await refused(asPublic(cliOnV6, "http://127.0.0.1:40123/callback", challenge));
+    await refused(asPublic(cli, "http://[::1]:53682/callback", challenge));
+  });
+
+  it("the path, query and host must still match: another path, an added query, localhost or credentials are refused", async () => {
+    const { challenge } = pkce();
+    for (const asked of [
+      "http://127.0.0.1:53682/other",
+      "http://127.0.0.1:53682/callback/",
+      "http://127.0.0.1:53682/Callback",
+      "http://127.0.0.1:53682/callback?next=https://evil.example",
+      "http://evil@127.0.0.1:53682/callback",
+      "http://localhost:53682/callback",
+      "http://127.0.0.2:53682/callback",
+      "https://127.0.0.1:53682/callback",
+    ]) {
+      await refused(asPublic(cli, asked, challenge));
+    }
+  });
+
+  it("localhost keeps its exact port (RFC 8252 §8.3 recommends the IP literal)", async () => {
+    const { jar } = await signedInJar(owner);
+    const { challenge } = pkce();
+    for (const asked of ["http://localhost:8001/callback", "http://localhost/callback", "http://localhost:53682/callback"]) await refused(asPublic(cli, asked, challenge));
+    const { left } = await browseWithin(base, asPublic(cli, "http://localhost:8000/callback", challenge), jar);
+    expect(left?.searchParams.get("code")).toBeTruthy();
+  });
+
+  it("a web app (it has a secret) keeps the exact match, port included", async () => {
+    const { jar } = await signedInJar(owner);
+    await refused(authorizationUrl(webOnLoopback, { redirect_uri: "http://127.0.0.1:53682/callback" }));
+    const { left } = await browseWithin(base, authorizationUrl(webOnLoopback, { redirect_uri: CLI }), jar);
+    expect(left?.searchParams.get("code")).toBeTruthy();
+  });
+
+  it("its post-logout redirect URI keeps the exact match: another port is refused, the registered one is offered", async () => {
+    const { jar } = await signedInJar(owner);
+    const endSession = (uri: string) =>
+      browseWithin(base, new URL(`${base}/oidc/session/end?${new URLSearchParams({ client_id: cli.clientId, post_logout_redirect_uri: uri })}`), jar, { headers: { accept: "text/html" } });
+    const otherPort = await endSession("http://127.0.0.1:53682/bye");
+    expect([otherPort.status, otherPort.left]).toEqual([400, undefined]);
+    const registered = await endSession("http://127.0.0.1/bye");
+    expect([registered.status, registered.left]).toEqual([200, undefined]);
+  });
+
+  it("an unregistered loopback port of a public app whose loopback address is not registered: refused (the Board's 127.0.0.1/cb is another path)", async () => {
+    const { challenge } = pkce();
+    await refused(asPublic(spa, "http://127.0.0.1:5555/callback", challenge));
+    await refused(asPublic(spa, "http://localhost:8401/cb", challenge));
+    const { left } = await browseWithin(base, asPublic(spa, "http://127.0.0.1:5555/cb", challenge), (await signedInJar(owner)).jar);
+    expect(left?.searchParams.get("code")).toBeTruthy();
   });
 });
 

@@ -33,6 +33,7 @@ import { claimsOf, usableUser, usableUserOfApp } from "./accounts";
 import { ACR_TWO_FACTORS, ACR_VALUES, asksForTwoFactors, authenticationContext } from "./authentication-context";
 import { OidcAdapter } from "./adapter";
 import { applicationOf } from "./clients";
+import { allowLoopbackRedirectsOnAnyPort } from "./loopback-redirects";
 import { maxAgeExceeded } from "./reauthentication";
 import { cacheVersionNow, currentScope, oncePerRequest, personMemoKey, whileSignedIn } from "./request-scope";
 import { deviceConfirmPage, deviceInputPage, messagePage, PAGE_POLICY, signOutPage, viewerFor, type DeviceRequest } from "./pages";
@@ -338,6 +339,7 @@ function build(issuer: string, jwks: object[]): Provider {
     return app !== null && clientSecretMatches(app, actual);
   };
   reuseClients(provider);
+  allowLoopbackRedirectsOnAnyPort(provider);
   provider.on("server_error", (_ctx, err) => console.error("OpenID provider error:", err));
   return provider;
 }

@@ -320,6 +320,16 @@ describe("errors go back to the app with its state", () => {
     const unsupported = await authorize(jar, { request: "eyJhbGciOiJub25lIn0.e30." });
     expect(Object.fromEntries(unsupported.landed.searchParams)).toMatchObject({ error: "request_not_supported", state: "st4te" });
   });
+
+  it("a command-line app asking on another loopback port (RFC 8252 §7.3): 'Back to the app' sends access_denied to that port, as a code would go", async () => {
+    const { jar } = await signedInBrowser();
+    const closedInput = createApplicationSchema.parse({ name: "Closed CLI", type: "spa", redirect_uris: [REDIRECT], access: "nobody" });
+    const closed = await relyingParty((await createApplication(await startSession(owner), closedInput, META)).application.clientId);
+    const refused = await authorize(jar, { redirect_uri: "http://127.0.0.1:47001/callback" }, closed);
+    expect(refused.refusals).toHaveLength(1);
+    expect(`${refused.landed.origin}${refused.landed.pathname}`).toBe("http://127.0.0.1:47001/callback");
+    expect(Object.fromEntries(refused.landed.searchParams)).toMatchObject({ error: "access_denied", state: "st4te" });
+  });
 });
 
 describe("max_age and auth_time", () => {
@@ -1133,7 +1143,8 @@ describe("redirects and interactions an attacker makes up (review 42)", () => {
       `${REDIRECT}?next=https://evil.example`,
       "http://127.0.0.1:9/Callback",
       "http://127.0.0.1:9@evil.example/callback",
-      "http://127.0.0.1:99/callback",
+      "http://localhost:9/callback",
+      "http://[::1]:9/callback",
       "//evil.example/callback",
     ];
     for (const redirectUri of variants) {
@@ -1145,6 +1156,10 @@ describe("redirects and interactions an attacker makes up (review 42)", () => {
     // The registered one still works, so the refusals above are about the URI.
     const url = oidc.buildAuthorizationUrl(app, { redirect_uri: REDIRECT, scope: "openid", code_challenge: challenge, code_challenge_method: "S256", state: "s" });
     expect((await hopsOf(url, jar)).outside?.href).toMatch(/^http:\/\/127\.0\.0\.1:9\/callback\?code=/);
+    // Another port of the registered loopback address is the same app on the person's machine (RFC 8252 §7.3, a
+    // single-page / native app): the code goes to the port asked for, and nowhere else.
+    const otherPort = oidc.buildAuthorizationUrl(app, { redirect_uri: "http://127.0.0.1:99/callback", scope: "openid", code_challenge: challenge, code_challenge_method: "S256", state: "s" });
+    expect((await hopsOf(otherPort, jar)).outside?.href).toMatch(/^http:\/\/127\.0\.0\.1:99\/callback\?code=/);
   });
 
   it("a sign-out request with a post_logout_redirect_uri the app didn't register sends the browser nowhere, even after the confirmation", async () => {
