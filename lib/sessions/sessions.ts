@@ -5,7 +5,7 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { and, count, desc, eq, gt, inArray, isNull, lte, ne, notInArray, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, inArray, isNull, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { config } from "@/lib/config";
 import { db, dialect, type Tx } from "@/lib/db/database";
@@ -330,11 +330,14 @@ export async function deleteSessionById(tx: Tx, sessionId: string): Promise<{ ac
 
 /** Ends every session of a user except, optionally, the one to keep. Returns how many ended. */
 export async function deleteUserSessions(tx: Tx, accountId: string, userId: string, keepSessionId?: string): Promise<number> {
-  const conditions = [eq(sessions.accountId, accountId), eq(sessions.userId, userId)];
-  if (keepSessionId) conditions.push(ne(sessions.id, keepSessionId));
+  return deletePersonsSessions(tx, accountId, userId, keepSessionId);
+}
+
+/** Ends the person's sessions that meet `which` (all without it), except `keepSessionId`. Returns how many ended. */
+async function deletePersonsSessions(tx: Tx, accountId: string, userId: string, keepSessionId: string | undefined, which?: SQL): Promise<number> {
   const deleted = await tx
     .delete(sessions)
-    .where(and(...conditions))
+    .where(and(eq(sessions.accountId, accountId), eq(sessions.userId, userId), which, keepSessionId ? ne(sessions.id, keepSessionId) : undefined))
     .returning({ id: sessions.id });
   return deleted.length;
 }
@@ -359,17 +362,8 @@ export async function deleteSessionsMadeBy(tx: Tx, accountId: string, method: st
  * possibly this one), except `keepSessionId`. Returns how many ended.
  */
 export async function deleteSessionsSignedInWith(tx: Tx, accountId: string, userId: string, credentialId: string, keepSessionId?: string): Promise<number> {
-  const conditions = [
-    eq(sessions.accountId, accountId),
-    eq(sessions.userId, userId),
-    or(eq(sessions.secondFactor, passkeyFactor(credentialId)), and(eq(sessions.signInMethod, "passkey"), isNull(sessions.secondFactor))),
-  ];
-  if (keepSessionId) conditions.push(ne(sessions.id, keepSessionId));
-  const deleted = await tx
-    .delete(sessions)
-    .where(and(...conditions))
-    .returning({ id: sessions.id });
-  return deleted.length;
+  const signedInWith = or(eq(sessions.secondFactor, passkeyFactor(credentialId)), and(eq(sessions.signInMethod, "passkey"), isNull(sessions.secondFactor)));
+  return deletePersonsSessions(tx, accountId, userId, keepSessionId, signedInWith);
 }
 
 /**
