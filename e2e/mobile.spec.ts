@@ -319,6 +319,8 @@ test("in German a label stays on one line: a dialog's buttons on a phone, an inv
 
   await page.goto(instance.url("/profile"));
   const badge = page.getByRole("region", { name: "Ihre Sitzungen" }).getByText("Dieses Gerät", { exact: true });
+  // linesOfEach measures what is there now: the sessions table may come after the load event (CI failed with []).
+  await expect(badge).toBeVisible();
   expect(await linesOfEach(badge)).toEqual([1]);
 
   await page.setViewportSize({ width: 1280, height: 800 });
