@@ -85,14 +85,14 @@ export interface DomainEffects {
    */
   "sign_in.source_closed": { accountId: string; method: string; sourceId: string; ended: EndedCounts };
   /**
-   * sessions: a person removed one of their passkeys (`credentialId`). Sessions react: the person's sessions signed in
-   * with it (first step or second: sessions.second_factor), and their passkey sessions from before that column (which
-   * passkey is unknown), end, except keepSessionId (the session that removed it); they say so with
-   * "sessions.ended_by_passkey".
+   * sessions: a person removed a second factor: their authenticator app ("totp") or one of their passkeys
+   * ("passkey:<credential id>"). Sessions react: the person's sessions it proved (sessions.second_factor; a passkey's
+   * first step too), and for a passkey their passkey sessions from before that column (which passkey is unknown), end,
+   * except keepSessionId (the session that removed it); they say so with "sessions.ended_by_factor".
    */
-  "user.passkey_removed": { accountId: string; userId: string; credentialId: string; keepSessionId?: string; ended: EndedCounts };
-  /** sessions: the person's sessions signed in with a passkey just removed ended: what they began at apps (grants, tokens) ends too. */
-  "sessions.ended_by_passkey": { accountId: string; userId: string };
+  "user.second_factor_removed": { accountId: string; userId: string; factor: "totp" | `passkey:${string}`; keepSessionId?: string; ended: EndedCounts };
+  /** sessions: the person's sessions proved by a factor just removed ended: what they began at apps (grants, tokens) ends too. */
+  "sessions.ended_by_factor": { accountId: string; userId: string; factor: "totp" | "passkey" };
   /** sessions: these people's sessions ended with the way in they were made by: what those began at apps (grants, tokens) ends too. */
   "sessions.ended_by_source": { accountId: string; userIds: readonly string[] };
   /** email: a person signed in and got a new session (mail notices a browser they never used before). */

@@ -12,7 +12,7 @@ import { z } from "zod";
 import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertSelf } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
-import { emit } from "@/lib/data/effects";
+import { emit, noneEnded } from "@/lib/data/effects";
 import { write } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { mfaTotp } from "@/lib/db/schema";
@@ -115,7 +115,11 @@ export async function removeTotp(actor: Actor, proof: FactorProof | Record<strin
     // Again under the write lock: a passkey removed meanwhile (another tab) would leave nothing.
     await assertKeepsRequiredFactor(tx, { ...person, role: me.role }, left);
     if (!hasFactor(left)) await deleteRecoveryCodes(tx, actor.userId);
-    await factorEvent(tx, actor, label, "mfa.factor.removed", { factor: "totp" }, meta, now);
+    // The sessions its codes proved end (but this one) and, if any did, the person's app grants, as for a passkey.
+    const ended = noneEnded();
+    const keepSessionId = actor.kind === "session" ? actor.sessionId : undefined;
+    await emit(tx, "user.second_factor_removed", { accountId: actor.accountId, userId: actor.userId, factor: "totp", keepSessionId, ended });
+    await factorEvent(tx, actor, label, "mfa.factor.removed", { factor: "totp", sessions_ended: ended.sessions }, meta, now);
   });
 }
 

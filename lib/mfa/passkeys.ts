@@ -15,6 +15,7 @@ import type { Actor, RequestMeta } from "@/lib/auth/actor";
 import { assertSelf } from "@/lib/auth/policy";
 import { recordEvent } from "@/lib/audit/record";
 import { emit, noneEnded } from "@/lib/data/effects";
+import { passkeyFactor } from "@/lib/sessions/sign-in-method";
 import { write } from "@/lib/data/unit-of-work";
 import { db, type Tx } from "@/lib/db/database";
 import { mfaPasskeys } from "@/lib/db/schema";
@@ -130,7 +131,7 @@ export async function removePasskey(actor: Actor, passkeyId: string, proof: Fact
     if (!hasFactor(left)) await deleteRecoveryCodes(tx, actor.userId);
     const ended = noneEnded();
     const keepSessionId = actor.kind === "session" ? actor.sessionId : undefined;
-    await emit(tx, "user.passkey_removed", { accountId: actor.accountId, userId: actor.userId, credentialId: owned.credentialId, keepSessionId, ended });
+    await emit(tx, "user.second_factor_removed", { accountId: actor.accountId, userId: actor.userId, factor: passkeyFactor(owned.credentialId), keepSessionId, ended });
     await passkeyEvent(tx, actor, label, "mfa.factor.removed", { factor: "passkey", passkey_id: owned.id, sessions_ended: ended.sessions }, meta, now);
   });
 }

@@ -46,7 +46,9 @@ react("sessions.ended_by_source", "oidc", async (tx, { accountId, userIds }) => 
   for (const userId of userIds) await endPersonsAccess(tx, accountId, userId, "sign_in_source_closed");
 });
 // Sessions signed in with a passkey the person removed ended: so do the person's grants (again not one session's).
-react("sessions.ended_by_passkey", "oidc", (tx, { accountId, userId }) => endPersonsAccess(tx, accountId, userId, "passkey_removed"));
+react("sessions.ended_by_factor", "oidc", (tx, { accountId, userId, factor }) =>
+  endPersonsAccess(tx, accountId, userId, factor === "totp" ? "authenticator_app_removed" : "passkey_removed"),
+);
 react("user.password_changed", "oidc", async (tx, { accountId, userId, endAppGrants }) => {
   if (endAppGrants) await endPersonsAccess(tx, accountId, userId, "password_changed");
 });

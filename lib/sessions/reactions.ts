@@ -7,7 +7,7 @@
  */
 import "server-only";
 import { emit, react } from "@/lib/data/effects";
-import { deleteSessionsMadeBy, deleteSessionsSignedInWith, deleteUserSessions } from "./sessions";
+import { deleteSessionsMadeBy, deleteSessionsProvedBy, deleteUserSessions } from "./sessions";
 
 react("user.blocked", "sessions", async (tx, { accountId, userId, ended }) => {
   ended.sessions += await deleteUserSessions(tx, accountId, userId);
@@ -27,12 +27,13 @@ react("user.sessions_revoked", "sessions", async (tx, { accountId, userId, keepS
   ended.sessions += await deleteUserSessions(tx, accountId, userId, keepSessionId);
 });
 
-// A removed passkey signs nobody in any more, also where it already had: the sessions it proved end (but the one that
-// removed it, as a password change keeps the session making it), and the apps they signed in to hear it.
-react("user.passkey_removed", "sessions", async (tx, { accountId, userId, credentialId, keepSessionId, ended }) => {
-  const count = await deleteSessionsSignedInWith(tx, accountId, userId, credentialId, keepSessionId);
+// A removed second factor (the authenticator app, a passkey) proves nothing any more, also where it already had: the
+// sessions it proved end (but the one that removed it, as a password change keeps the session making it), and the
+// apps they signed in to hear it.
+react("user.second_factor_removed", "sessions", async (tx, { accountId, userId, factor, keepSessionId, ended }) => {
+  const count = await deleteSessionsProvedBy(tx, accountId, userId, factor, keepSessionId);
   ended.sessions += count;
-  if (count > 0) await emit(tx, "sessions.ended_by_passkey", { accountId, userId });
+  if (count > 0) await emit(tx, "sessions.ended_by_factor", { accountId, userId, factor: factor === "totp" ? "totp" : "passkey" });
 });
 
 // Nobody stays signed in through a way in that was switched off; the apps they signed in to hear whose ended.

@@ -18,7 +18,7 @@ import * as pgSchema from "@/lib/db/schema.pg";
 import type { RequestMeta, SessionActor } from "@/lib/auth/actor";
 import { hasExtraRolesColumn, resolvePermissions } from "@/lib/auth/effective-permissions";
 import { findUserRow, openIdentity, userLabel } from "@/lib/users/records";
-import { passkeyFactor, type SecondFactor, type SignInMethod } from "./sign-in-method";
+import { PASSKEY_FACTOR_PREFIX, type SecondFactor, type SignInMethod } from "./sign-in-method";
 import { sealSessionClient } from "./client-fields";
 
 /**
@@ -357,13 +357,15 @@ export async function deleteSessionsMadeBy(tx: Tx, accountId: string, method: st
 }
 
 /**
- * Ends the person's sessions signed in with the passkey `credentialId` (as first step or second: both keep it in
- * sessions.second_factor), and their passkey sessions from before that column (which passkey it was is unknown:
- * possibly this one), except `keepSessionId`. Returns how many ended.
+ * Ends the person's sessions proved by `factor` (sessions.second_factor: the authenticator app, or a passkey as first
+ * step or second), and for a passkey their passkey sessions from before that column (which passkey it was is
+ * unknown: possibly this one), except `keepSessionId`. Returns how many ended.
  */
-export async function deleteSessionsSignedInWith(tx: Tx, accountId: string, userId: string, credentialId: string, keepSessionId?: string): Promise<number> {
-  const signedInWith = or(eq(sessions.secondFactor, passkeyFactor(credentialId)), and(eq(sessions.signInMethod, "passkey"), isNull(sessions.secondFactor)));
-  return deletePersonsSessions(tx, accountId, userId, keepSessionId, signedInWith);
+export async function deleteSessionsProvedBy(tx: Tx, accountId: string, userId: string, factor: SecondFactor, keepSessionId?: string): Promise<number> {
+  const provedBy = factor.startsWith(PASSKEY_FACTOR_PREFIX)
+    ? or(eq(sessions.secondFactor, factor), and(eq(sessions.signInMethod, "passkey"), isNull(sessions.secondFactor)))
+    : eq(sessions.secondFactor, factor);
+  return deletePersonsSessions(tx, accountId, userId, keepSessionId, provedBy);
 }
 
 /**

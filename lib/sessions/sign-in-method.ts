@@ -25,6 +25,6 @@ export type SecondFactor = "totp" | "recovery" | `passkey:${string}`;
 
 export const PASSKEY_FACTOR_PREFIX = "passkey:";
 
-export function passkeyFactor(credentialId: string): SecondFactor {
+export function passkeyFactor(credentialId: string): `passkey:${string}` {
   return `passkey:${credentialId}`;
 }
