@@ -74,6 +74,19 @@ async function signIn(app: App, jar: string[]) {
   return tokens.body;
 }
 
+/** The person in `jar` types the code on /device and presses Approve; the page that answers (redirects followed). */
+async function approve(jar: string[], userCode: string): Promise<{ status: number; body: string }> {
+  const input = await fetch(`${base}/device`, { headers: { cookie: jar.join("; ") } });
+  keepCookies(jar, input);
+  const xsrf = /name="xsrf" value="([^"]+)"/.exec(await input.text())![1];
+  const confirmRes = await fetch(`${base}/device`, { method: "POST", headers: { cookie: jar.join("; "), "content-type": FORM }, body: new URLSearchParams({ xsrf, user_code: userCode }) });
+  keepCookies(jar, confirmRes);
+  const confirm = await confirmRes.text();
+  const action = /formaction="([^"]+)"/.exec(confirm)![1].replace(/&amp;/g, "&");
+  const xsrf2 = /name="xsrf" value="([^"]+)"/.exec(confirm)![1];
+  return browseWithin(base, new URL(action, base), jar, { method: "POST", headers: { "content-type": FORM }, body: new URLSearchParams({ xsrf: xsrf2, user_code: userCode, confirm: "yes" }) });
+}
+
 describe("redirect URIs at registration", () => {
   it.each([
     ["https://evil.example@app.example/cb", "credentials"],
@@ -417,25 +430,6 @@ describe("the device flow for a person the app's groups leave out", () => {
     const res = await fetch(`${base}/oidc/token`, { method: "POST", headers: { "content-type": FORM }, body: new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: deviceCode, client_id: clientId }) });
     return (await res.json()) as Record<string, string>;
   }
-  /** The person in `jar` types the code on /device and presses Approve; the page that answers. */
-  async function approve(jar: string[], userCode: string): Promise<{ status: number; body: string }> {
-    const input = await fetch(`${base}/device`, { headers: { cookie: jar.join("; ") } });
-    keepCookies(jar, input);
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await input.text())![1];
-    const confirmRes = await fetch(`${base}/device`, { method: "POST", headers: { cookie: jar.join("; "), "content-type": FORM }, body: new URLSearchParams({ xsrf, user_code: userCode }) });
-    keepCookies(jar, confirmRes);
-    const confirm = await confirmRes.text();
-    const action = /formaction="([^"]+)"/.exec(confirm)![1].replace(/&amp;/g, "&");
-    const xsrf2 = /name="xsrf" value="([^"]+)"/.exec(confirm)![1];
-    let res = await fetch(new URL(action, base), { method: "POST", redirect: "manual", headers: { cookie: jar.join("; "), "content-type": FORM }, body: new URLSearchParams({ xsrf: xsrf2, user_code: userCode, confirm: "yes" }) });
-    for (let hop = 0; hop < 6 && res.headers.get("location"); hop += 1) {
-      keepCookies(jar, res);
-      res = await fetch(new URL(res.headers.get("location")!, base), { redirect: "manual", headers: { cookie: jar.join("; ") } });
-    }
-    keepCookies(jar, res);
-    return { status: res.status, body: await res.text() };
-  }
-
   it("outside the groups: refused on Latchkey's page, the device gets no token", async () => {
     const ops = await createGroup(await startSession(owner), groupInputSchema.parse({ name: `ops-${crypto.randomUUID().slice(0, 8)}` }), META);
     const cli = await register({ name: "Ops CLI", type: "device", access: "groups", allowed_groups: [ops.id] });
@@ -545,16 +539,7 @@ describe("a device app that requires consent", () => {
     const cli = await register({ name: "Backup CLI", type: "device", require_consent: true });
     const res = await fetch(`${base}/oidc/device/auth`, { method: "POST", headers: { "content-type": FORM }, body: new URLSearchParams({ client_id: cli.clientId, scope: "openid offline_access email" }) });
     const started = (await res.json()) as { device_code: string; user_code: string };
-    const { jar } = await signedInJar(owner);
-    const input = await fetch(`${base}/device`, { headers: { cookie: jar.join("; ") } });
-    keepCookies(jar, input);
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await input.text())![1];
-    const confirmRes = await fetch(`${base}/device`, { method: "POST", headers: { cookie: jar.join("; "), "content-type": FORM }, body: new URLSearchParams({ xsrf, user_code: started.user_code }) });
-    keepCookies(jar, confirmRes);
-    const confirm = await confirmRes.text();
-    const action = /formaction="([^"]+)"/.exec(confirm)![1].replace(/&amp;/g, "&");
-    const xsrf2 = /name="xsrf" value="([^"]+)"/.exec(confirm)![1];
-    const approved = await browseWithin(base, new URL(action, base), jar, { method: "POST", headers: { "content-type": FORM }, body: new URLSearchParams({ xsrf: xsrf2, user_code: started.user_code, confirm: "yes" }) });
+    const approved = await approve((await signedInJar(owner)).jar, started.user_code);
     expect(approved.body).toContain("Stay signed in when you are away");
     const poll = await fetch(`${base}/oidc/token`, { method: "POST", headers: { "content-type": FORM }, body: new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: started.device_code, client_id: cli.clientId }) });
     expect(((await poll.json()) as Record<string, string>).access_token).toBeUndefined();
@@ -594,16 +579,7 @@ describe("an app locked out by someone else's failures (review 46's finding)", (
     const res = await fetch(`${base}/oidc/device/auth`, { method: "POST", headers: { "content-type": FORM, [PEER_HEADER]: "203.0.113.61" }, body: new URLSearchParams({ client_id: cli.clientId, scope: "openid" }) });
     expect(res.status).toBe(200);
     const started = (await res.json()) as { device_code: string; user_code: string };
-    const { jar } = await signedInJar(owner);
-    const input = await fetch(`${base}/device`, { headers: { cookie: jar.join("; ") } });
-    keepCookies(jar, input);
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await input.text())![1];
-    const confirmRes = await fetch(`${base}/device`, { method: "POST", headers: { cookie: jar.join("; "), "content-type": FORM }, body: new URLSearchParams({ xsrf, user_code: started.user_code }) });
-    keepCookies(jar, confirmRes);
-    const confirm = await confirmRes.text();
-    const action = /formaction="([^"]+)"/.exec(confirm)![1].replace(/&amp;/g, "&");
-    const xsrf2 = /name="xsrf" value="([^"]+)"/.exec(confirm)![1];
-    await browseWithin(base, new URL(action, base), jar, { method: "POST", headers: { "content-type": FORM }, body: new URLSearchParams({ xsrf: xsrf2, user_code: started.user_code, confirm: "yes" }) });
+    await approve((await signedInJar(owner)).jar, started.user_code);
     const tokens = (await (await poll("203.0.113.61", started.device_code)).json()) as Record<string, string>;
     expect(tokens.access_token).toBeTruthy();
   });
